@@ -1,0 +1,111 @@
+//! The command-line interface: one file per subcommand.
+
+mod args;
+mod build;
+mod exit;
+mod export;
+mod find;
+mod import;
+mod output;
+mod show;
+
+use std::path::{Path, PathBuf};
+
+use biblink::config::Config;
+use biblink::diag::{Diagnostic, Severity};
+use biblink::store::Store;
+use clap::Parser;
+
+pub use args::{Cli, Command};
+pub use exit::ExitCode;
+
+/// Parses the command line and runs it.
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let code =
+                if error.use_stderr() { ExitCode::Failure } else { ExitCode::Success };
+            let _ = error.print();
+            return code;
+        }
+    };
+    let context = match Context::new(&cli) {
+        Ok(context) => context,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::Failure;
+        }
+    };
+    let result = match &cli.command {
+        Command::Build { strict } => build::run(&context, *strict),
+        Command::Import { files, strict } => import::run(&context, files, *strict),
+        Command::Export { format, keys } => export::run(&context, *format, keys),
+        Command::Show { key } => show::run(&context, key),
+        Command::Find { query } => find::run(&context, &query.join(" ")),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::Failure
+        }
+    }
+}
+
+/// What every command needs: the project root, its configuration, the store
+/// directory and the output options.
+pub struct Context {
+    pub root: PathBuf,
+    pub config: Config,
+    pub store_dir: PathBuf,
+    pub json: bool,
+    pub quiet: bool,
+}
+
+impl Context {
+    fn new(cli: &Cli) -> Result<Context, String> {
+        let root = std::env::current_dir()
+            .map_err(|error| format!("current directory: {error}"))?;
+        let config = Config::load(&root).map_err(|error| error.to_string())?;
+        let store_dir = cli.store.clone().unwrap_or_else(|| root.join(&config.store));
+        Ok(Context { root, config, store_dir, json: cli.json, quiet: cli.quiet })
+    }
+
+    /// A path as it is recorded in provenance: relative to the project root when inside it.
+    pub fn display_path(&self, path: &Path) -> String {
+        let relative = path.strip_prefix(&self.root).unwrap_or(path);
+        relative.to_string_lossy().replace('\\', "/")
+    }
+
+    /// Loads the store for reading (shared lock held while reading).
+    pub fn read_store(&self) -> Result<Store, String> {
+        let _lock = Store::lock(&self.store_dir, false, || {
+            eprintln!(
+                "waiting for another biblink to release {}",
+                self.store_dir.display()
+            );
+        })
+        .map_err(|error| error.to_string())?;
+        let parsed = Store::load(&self.store_dir, &self.config.key_pattern)
+            .map_err(|error| error.to_string())?;
+        if parsed.has_errors() {
+            self.print_diagnostics(&parsed.diagnostics);
+            return Err(format!(
+                "the store in {} is damaged; fix the errors above",
+                self.store_dir.display()
+            ));
+        }
+        Ok(parsed.value)
+    }
+
+    /// Prints diagnostics on stderr (errors only with --quiet).
+    pub fn print_diagnostics(&self, diagnostics: &[Diagnostic]) {
+        for diagnostic in diagnostics {
+            if self.quiet && diagnostic.severity < Severity::Error {
+                continue;
+            }
+            eprintln!("{}", diagnostic.render());
+        }
+    }
+}

@@ -1,0 +1,96 @@
+//! `biblink.toml`: which sources `biblink build` reads, where the store lives,
+//! and the citation-key pattern.
+//!
+//! ```toml
+//! sources = ["seeds"]            # files or directories (every file inside, sorted)
+//! store = "refs"
+//! key_pattern = "[auth][year][title]"
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// The file name looked for at the project root.
+pub const CONFIG_FILE: &str = "biblink.toml";
+
+/// Project configuration; every setting has a default.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Files or directories read by `biblink build`, relative to the project root.
+    pub sources: Vec<String>,
+    /// The store directory, relative to the project root.
+    pub store: String,
+    /// Citation-key pattern (see [`crate::bib::key::base_key`]).
+    pub key_pattern: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            sources: vec!["seeds".into()],
+            store: "refs".into(),
+            key_pattern: crate::bib::key::DEFAULT_PATTERN.into(),
+        }
+    }
+}
+
+/// A configuration error, with the file it came from.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: {message}")]
+pub struct ConfigError {
+    /// The configuration file.
+    pub path: PathBuf,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl Config {
+    /// Reads `biblink.toml` in `root`, or the defaults when there is none.
+    pub fn load(root: &Path) -> Result<Config, ConfigError> {
+        let path = root.join(CONFIG_FILE);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => toml::from_str(&text)
+                .map_err(|error| ConfigError { path, message: error.to_string() }),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                Ok(Config::default())
+            }
+            Err(error) => Err(ConfigError { path, message: error.to_string() }),
+        }
+    }
+
+    /// The source files, expanded from directories and sorted, relative to `root`.
+    pub fn source_files(&self, root: &Path) -> Result<Vec<PathBuf>, ConfigError> {
+        let mut files = Vec::new();
+        for source in &self.sources {
+            let path = root.join(source);
+            if path.is_dir() {
+                let listing = std::fs::read_dir(&path).map_err(|error| ConfigError {
+                    path: path.clone(),
+                    message: error.to_string(),
+                })?;
+                let mut inside: Vec<PathBuf> = listing
+                    .filter_map(Result::ok)
+                    .map(|item| item.path())
+                    .filter(|item| item.is_file())
+                    .filter(|item| {
+                        !item
+                            .file_name()
+                            .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+                    })
+                    .collect();
+                inside.sort();
+                files.extend(inside);
+            } else if path.is_file() {
+                files.push(path);
+            } else {
+                return Err(ConfigError {
+                    path: root.join(CONFIG_FILE),
+                    message: format!("source '{source}' does not exist"),
+                });
+            }
+        }
+        Ok(files)
+    }
+}

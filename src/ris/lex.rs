@@ -1,0 +1,201 @@
+//! RIS lines to raw records: tag, value and line numbers, nothing interpreted.
+//!
+//! Lenient where real files are (see `docs/ris-biblatex.md` §1.1): one to three
+//! spaces or a tab before the dash, BOM at a line start, CRLF/LF/CR, junk
+//! before the first record, continuation lines, blank lines inside records,
+//! a record that starts without `ER` before it or ends at EOF without `ER`.
+
+/// One tag of a record, with its value joined from continuation lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawTag {
+    /// Two-character tag, upper case (`TY`, `AU`, ...).
+    pub tag: String,
+    /// Trimmed value; continuation lines are joined with `\n` (the converter
+    /// decides per tag whether a line break means anything).
+    pub value: String,
+    /// Line of the tag.
+    pub line_start: u32,
+    /// Last continuation line.
+    pub line_end: u32,
+    /// 1-based character column where the value starts.
+    pub value_column: u32,
+}
+
+/// A record as written: its tags in order and where it ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawRecord {
+    /// Every tag but `ER`, in file order.
+    pub tags: Vec<RawTag>,
+    /// First line of the record.
+    pub line_start: u32,
+    /// Last line of the record (its `ER` line when closed).
+    pub line_end: u32,
+    /// Whether an `ER` line closed the record.
+    pub closed: bool,
+}
+
+/// A tag line split into tag, value and the value's byte offset in the line.
+pub fn split_tag_line(line: &str) -> Option<(&str, &str, usize)> {
+    let trimmed_start = line.trim_start_matches(['\u{feff}', ' ']);
+    // Leading spaces are only tolerated together with a BOM (JabRef's sample).
+    if trimmed_start.len() != line.len() && !line.contains('\u{feff}') {
+        return None;
+    }
+    let skipped = line.len() - trimmed_start.len();
+    let bytes = trimmed_start.as_bytes();
+    if bytes.len() < 4 || !bytes[0].is_ascii_uppercase() {
+        return None;
+    }
+    if !(bytes[1].is_ascii_uppercase() || bytes[1].is_ascii_digit()) {
+        return None;
+    }
+    let mut idx = 2;
+    let mut gap = 0;
+    while idx < bytes.len() && (bytes[idx] == b' ' || bytes[idx] == b'\t') {
+        idx += 1;
+        gap += 1;
+    }
+    if gap == 0 || gap > 3 || bytes.get(idx) != Some(&b'-') {
+        return None;
+    }
+    idx += 1;
+    match bytes.get(idx) {
+        None => {}
+        Some(b' ') | Some(b'\t') => idx += 1,
+        Some(_) => return None,
+    }
+    let value = trimmed_start[idx..].trim();
+    Some((&trimmed_start[..2], value, skipped + idx))
+}
+
+/// Splits RIS text into raw records. Lines outside records that are not tag
+/// lines are ignored; `junk_lines` counts the non-blank ones.
+pub fn records(text: &str) -> (Vec<RawRecord>, usize) {
+    let mut records = Vec::new();
+    let mut current: Option<RawRecord> = None;
+    let mut junk_lines = 0;
+    let mut line_no: u32 = 0;
+    for line in lines(text) {
+        line_no += 1;
+        match split_tag_line(line) {
+            Some((tag, value, value_offset)) => {
+                if tag == "ER" {
+                    if let Some(mut record) = current.take() {
+                        record.line_end = line_no;
+                        record.closed = true;
+                        records.push(record);
+                    }
+                    continue;
+                }
+                // A TY inside an open record that already has a TY starts a new one.
+                if tag == "TY"
+                    && let Some(record) = current.take_if(|record| {
+                        record.tags.iter().any(|existing| existing.tag == "TY")
+                    })
+                {
+                    records.push(record);
+                }
+                let record = current.get_or_insert_with(|| RawRecord {
+                    tags: Vec::new(),
+                    line_start: line_no,
+                    line_end: line_no,
+                    closed: false,
+                });
+                record.line_end = line_no;
+                let value_column = line[..value_offset].chars().count() as u32 + 1;
+                record.tags.push(RawTag {
+                    tag: tag.to_string(),
+                    value: value.to_string(),
+                    line_start: line_no,
+                    line_end: line_no,
+                    value_column,
+                });
+            }
+            None => {
+                let content =
+                    line.trim_matches(['\u{feff}', ' ', '\t', '\u{2028}', '\u{2029}']);
+                if content.is_empty() {
+                    continue;
+                }
+                match current.as_mut().and_then(|record| {
+                    record.line_end = line_no;
+                    record.tags.last_mut()
+                }) {
+                    Some(last) => {
+                        if !last.value.is_empty() {
+                            last.value.push('\n');
+                        }
+                        last.value.push_str(content);
+                        last.line_end = line_no;
+                    }
+                    None => junk_lines += 1,
+                }
+            }
+        }
+    }
+    if let Some(record) = current {
+        records.push(record);
+    }
+    (records, junk_lines)
+}
+
+/// Lines of `text`, split at LF, CRLF or CR, without their terminators.
+pub fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        match memchr::memchr2(b'\n', b'\r', &bytes[start..]) {
+            Some(found) => {
+                let end = start + found;
+                let line = &text[start..end];
+                start = if bytes[end] == b'\r' && bytes.get(end + 1) == Some(&b'\n') {
+                    end + 2
+                } else {
+                    end + 1
+                };
+                Some(line)
+            }
+            None => {
+                done = true;
+                if start < text.len() { Some(&text[start..]) } else { None }
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tag_lines_in_every_spacing() {
+        assert_eq!(split_tag_line("TY  - JOUR"), Some(("TY", "JOUR", 6)));
+        assert_eq!(split_tag_line("TY - JOUR"), Some(("TY", "JOUR", 5)));
+        assert_eq!(split_tag_line("TY\t- JOUR"), Some(("TY", "JOUR", 5)));
+        assert_eq!(split_tag_line("TY   - JOUR"), Some(("TY", "JOUR", 7)));
+        assert_eq!(split_tag_line("ER  -"), Some(("ER", "", 5)));
+        assert_eq!(split_tag_line("ER -"), Some(("ER", "", 4)));
+        assert_eq!(split_tag_line("\u{feff}TY  - JOUR").map(|t| t.1), Some("JOUR"));
+        assert_eq!(split_tag_line(" \u{feff}TY  - BOOK").map(|t| t.1), Some("BOOK"));
+        assert_eq!(split_tag_line("TY  -JOUR"), None);
+        assert_eq!(split_tag_line("Ty  - JOUR"), None);
+        assert_eq!(split_tag_line("The report - a note"), None);
+        assert_eq!(split_tag_line("  AU  - x"), None);
+    }
+
+    #[test]
+    fn continuation_lines_and_missing_er() {
+        let text = "junk\r\nTY  - JOUR\r\nT1  - A title\r\nthat wraps\r\n\r\nAU  - X\r\nTY  - BOOK\nTI  - B";
+        let (records, junk) = records(text);
+        assert_eq!(junk, 1);
+        assert_eq!(records.len(), 2);
+        assert_eq!(records[0].tags[1].value, "A title\nthat wraps");
+        assert_eq!((records[0].tags[1].line_start, records[0].tags[1].line_end), (3, 4));
+        assert!(!records[0].closed && !records[1].closed);
+        assert_eq!(records[1].line_start, 7);
+    }
+}

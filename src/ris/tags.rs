@@ -1,0 +1,312 @@
+//! The RIS ↔ BibLaTeX mapping, as data: reference types and tags.
+//!
+//! This is the one place the mapping lives (decisions and peer comparison in
+//! `shared/docs/ris-biblatex.md` §2). Tags change meaning with the reference
+//! type, so each tag row names the type classes it applies to; the first
+//! matching row wins.
+
+/// Groups of RIS types whose tags mean the same.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    /// Journal articles (JOUR, EJOUR, ABST, JFULL, INPR).
+    Journal,
+    /// Magazine articles.
+    Magazine,
+    /// Newspaper articles.
+    News,
+    /// Whole books (BOOK, EBOOK, EDBOOK, CLSWK, ANCIENT, SER, PAMP).
+    Book,
+    /// Parts of books (CHAP, ECHAP, ENCYC, DICT).
+    Chapter,
+    /// Conference papers and proceedings.
+    Conference,
+    /// Theses.
+    Thesis,
+    /// Reports, government documents, standards.
+    Report,
+    /// Web pages, blogs, online multimedia.
+    Web,
+    /// Everything else.
+    Other,
+}
+
+/// One RIS reference type.
+#[derive(Debug, Clone, Copy)]
+pub struct RisType {
+    /// The `TY` value.
+    pub ty: &'static str,
+    /// The BibLaTeX entry type.
+    pub entry_type: &'static str,
+    /// `entrysubtype` to set, if any.
+    pub subtype: Option<&'static str>,
+    /// Which tag rows apply.
+    pub class: Class,
+}
+
+const fn ty(
+    ty: &'static str,
+    entry_type: &'static str,
+    subtype: Option<&'static str>,
+    class: Class,
+) -> RisType {
+    RisType { ty, entry_type, subtype, class }
+}
+
+use Class::*;
+
+/// Every reference type of the 2011 spec plus common non-standard ones.
+pub static TYPES: &[RisType] = &[
+    ty("JOUR", "article", None, Journal),
+    ty("EJOUR", "article", None, Journal),
+    ty("ABST", "article", None, Journal),
+    ty("JFULL", "article", None, Journal),
+    ty("INPR", "article", None, Journal),
+    ty("JOURN", "article", None, Journal),
+    ty("MGZN", "article", Some("magazine"), Magazine),
+    ty("NEWS", "article", Some("newspaper"), News),
+    ty("BOOK", "book", None, Book),
+    ty("EBOOK", "book", None, Book),
+    ty("CLSWK", "book", None, Book),
+    ty("ANCIENT", "book", None, Book),
+    ty("EDBOOK", "collection", None, Book),
+    ty("SER", "book", None, Book),
+    ty("PAMP", "booklet", None, Book),
+    ty("CHAP", "inbook", None, Chapter),
+    ty("ECHAP", "inbook", None, Chapter),
+    ty("ENCYC", "inreference", None, Chapter),
+    ty("DICT", "inreference", None, Chapter),
+    ty("CONF", "inproceedings", None, Conference),
+    ty("CPAPER", "inproceedings", None, Conference),
+    ty("THES", "thesis", None, Thesis),
+    ty("RPRT", "report", None, Report),
+    ty("GOVDOC", "report", None, Report),
+    ty("STAND", "standard", None, Report),
+    ty("STD", "standard", None, Report),
+    ty("ELEC", "online", None, Web),
+    ty("WEB", "online", None, Web),
+    ty("BLOG", "online", None, Web),
+    ty("MULTI", "online", None, Web),
+    ty("ICOMM", "letter", None, Web),
+    ty("PCOMM", "letter", None, Other),
+    ty("GEN", "misc", None, Other),
+    ty("UNPB", "unpublished", None, Other),
+    ty("MANSCPT", "unpublished", None, Other),
+    ty("PAT", "patent", None, Other),
+    ty("COMP", "software", None, Other),
+    ty("DATA", "dataset", None, Other),
+    ty("DBASE", "dataset", None, Other),
+    ty("AGGR", "dataset", None, Other),
+    ty("STAT", "legislation", None, Other),
+    ty("BILL", "legislation", None, Other),
+    ty("UNBILL", "legislation", None, Other),
+    ty("CASE", "jurisdiction", None, Other),
+    ty("LEGAL", "jurisdiction", None, Other),
+    ty("HEAR", "jurisdiction", None, Other),
+    ty("MPCT", "movie", None, Other),
+    ty("ADVS", "movie", None, Other),
+    ty("VIDEO", "video", None, Other),
+    ty("SOUND", "audio", None, Other),
+    ty("MUSIC", "music", None, Other),
+    ty("ART", "artwork", None, Other),
+    ty("SLIDE", "artwork", None, Other),
+    ty("EQUA", "artwork", None, Other),
+    ty("FIGURE", "image", None, Other),
+    ty("CHART", "image", None, Other),
+    ty("MAP", "misc", None, Other),
+    ty("CTLG", "misc", None, Other),
+    ty("GRANT", "misc", None, Other),
+    ty("GRNT", "misc", None, Other),
+];
+
+/// The type for a `TY` value (case-insensitive), if known.
+pub fn ris_type(value: &str) -> Option<&'static RisType> {
+    let upper = value.trim().to_ascii_uppercase();
+    let upper = match upper.as_str() {
+        "CHAPTER" => "CHAP",
+        "JOURNAL" => "JOUR",
+        "THESIS" => "THES",
+        "REPORT" => "RPRT",
+        other => other,
+    };
+    TYPES.iter().find(|known| known.ty == upper)
+}
+
+/// What a tag's value becomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// A name list field; each tag line is one name.
+    Names(&'static str),
+    /// A literal field; the first value wins, later different ones are reported.
+    Text(&'static str),
+    /// A literal list field (publisher, location): different values are joined with `and`.
+    List(&'static str),
+    /// Candidate for `title`, by priority (lower wins).
+    Title(u8),
+    /// The secondary title: journal, book title, series or site, by class
+    /// (resolved against JF/JO in the converter).
+    SecondaryTitle(&'static str),
+    /// Full journal name (JF).
+    JournalFull,
+    /// Journal name that exporters use for the full name or the abbreviation (JO).
+    JournalName,
+    /// Journal abbreviations (JA, J1, J2).
+    JournalAbbrev,
+    /// Publication date candidate, by priority (lower wins).
+    Date(u8),
+    /// Access date.
+    UrlDate,
+    /// Start page, or a whole range.
+    StartPage,
+    /// End page.
+    EndPage,
+    /// Page count (SP of books and theses).
+    PageTotal,
+    /// Issue number (also M1 for journals, EndNote's habit).
+    Number,
+    /// ISSN or ISBN, by the value's shape.
+    Serial,
+    /// The DOI.
+    Doi,
+    /// A URL.
+    Url,
+    /// A keyword (or several separated by `;` or newlines).
+    Keyword,
+    /// An abstract (AB and N2 often hold the same text).
+    Abstract,
+    /// A note, minus database noise.
+    Note,
+    /// The thesis or report kind (M3).
+    WorkType,
+    /// Not a BibLaTeX field: kept beside the entry as extra data.
+    Extra,
+}
+
+use Target::*;
+
+/// One row of the tag table.
+#[derive(Debug, Clone, Copy)]
+pub struct TagRule {
+    /// The tag.
+    pub tag: &'static str,
+    /// Classes the row applies to; empty means all.
+    pub classes: &'static [Class],
+    /// What the value becomes.
+    pub target: Target,
+}
+
+const fn rule(tag: &'static str, classes: &'static [Class], target: Target) -> TagRule {
+    TagRule { tag, classes, target }
+}
+
+const ALL: &[Class] = &[];
+
+/// The tag table. Order matters: the first row whose tag and class match wins.
+pub static TAGS: &[TagRule] = &[
+    rule("AU", ALL, Names("author")),
+    rule("A1", ALL, Names("author")),
+    rule("A2", &[Book, Report, Web], Names("editora")),
+    rule("A2", ALL, Names("editor")),
+    rule("ED", ALL, Names("editor")),
+    rule("A3", &[Book], Names("editor")),
+    rule("A3", &[Chapter, Conference], Names("editora")),
+    rule("A3", ALL, Extra),
+    rule("A4", ALL, Names("translator")),
+    rule("TI", ALL, Title(0)),
+    rule("T1", ALL, Title(1)),
+    rule("CT", ALL, Title(2)),
+    rule("BT", &[Book, Other], Title(3)),
+    rule("BT", ALL, Text("booktitle")),
+    rule("ST", ALL, Text("shorttitle")),
+    rule("TT", ALL, Text("titleaddon")),
+    rule("T2", &[Journal, Magazine, News], SecondaryTitle("journaltitle")),
+    rule("T2", &[Chapter, Conference], SecondaryTitle("booktitle")),
+    rule("T2", &[Book, Report], SecondaryTitle("series")),
+    rule("T2", &[Web], SecondaryTitle("organization")),
+    rule("T2", &[Thesis], Extra),
+    rule("T2", ALL, SecondaryTitle("booktitle")),
+    rule("T3", ALL, Text("series")),
+    rule("JF", ALL, JournalFull),
+    rule("JO", ALL, JournalName),
+    rule("JA", ALL, JournalAbbrev),
+    rule("J1", ALL, JournalAbbrev),
+    rule("J2", ALL, JournalAbbrev),
+    rule("DA", ALL, Date(0)),
+    rule("Y1", ALL, Date(1)),
+    rule("PY", ALL, Date(2)),
+    rule("Y2", ALL, UrlDate),
+    rule("VL", ALL, Text("volume")),
+    rule("IS", ALL, Number),
+    rule("CP", ALL, Number),
+    rule("M1", &[Journal, Magazine, Conference, Report, Thesis, Other], Number),
+    rule("M1", ALL, Extra),
+    rule("SP", &[Book, Thesis], PageTotal),
+    rule("SP", ALL, StartPage),
+    rule("EP", ALL, EndPage),
+    rule("C7", ALL, Text("eid")),
+    rule("SN", ALL, Serial),
+    rule("DO", ALL, Doi),
+    rule("UR", ALL, Url),
+    rule("LK", ALL, Url),
+    rule("L2", ALL, Url),
+    rule("KW", ALL, Keyword),
+    rule("AB", ALL, Abstract),
+    rule("N2", ALL, Abstract),
+    rule("N1", ALL, Note),
+    rule("RN", ALL, Note),
+    rule("PB", &[Thesis, Report], List("institution")),
+    rule("PB", ALL, List("publisher")),
+    rule("CY", &[Conference], Text("venue")),
+    rule("CY", ALL, List("location")),
+    rule("PP", ALL, List("location")),
+    rule("ET", &[Journal], Extra),
+    rule("ET", ALL, Text("edition")),
+    rule("NV", &[Book], Text("volumes")),
+    rule("M3", &[Thesis, Report], WorkType),
+    rule("LA", ALL, Text("language")),
+    rule("CN", ALL, Text("library")),
+    rule("LB", ALL, Text("label")),
+];
+
+/// Tags of the spec (and of common exporters) that we know but keep as extra data.
+pub static EXTRA_TAGS: &[&str] = &[
+    "AD", "AN", "AV", "C1", "C2", "C3", "C4", "C5", "C6", "C8", "CA", "DB", "DP", "H1",
+    "H2", "ID", "L1", "L3", "L4", "M2", "M3", "NV", "OP", "RI", "RP", "SE", "SV", "TA",
+    "U1", "U2", "U3", "U4", "U5", "A3", "T2", "M1", "ET",
+];
+
+/// The rule for a tag in a class, if the tag is mapped at all.
+pub fn rule_for(tag: &str, class: Class) -> Option<&'static TagRule> {
+    TAGS.iter().find(|row| {
+        row.tag == tag && (row.classes.is_empty() || row.classes.contains(&class))
+    })
+}
+
+/// Whether the tag is part of RIS as we know it (mapped or kept as extra).
+pub fn is_known_tag(tag: &str) -> bool {
+    tag == "TY"
+        || tag == "ER"
+        || TAGS.iter().any(|row| row.tag == tag)
+        || EXTRA_TAGS.contains(&tag)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_spec_type_is_mapped_to_a_known_biblatex_type() {
+        for ty in TYPES {
+            assert!(crate::model::is_known_type(ty.entry_type), "{}", ty.ty);
+        }
+        assert_eq!(ris_type("Chap").map(|t| t.entry_type), Some("inbook"));
+    }
+
+    #[test]
+    fn tags_depend_on_class() {
+        assert_eq!(rule_for("A2", Chapter).map(|r| r.target), Some(Names("editor")));
+        assert_eq!(rule_for("A2", Book).map(|r| r.target), Some(Names("editora")));
+        assert_eq!(rule_for("PB", Thesis).map(|r| r.target), Some(List("institution")));
+        assert!(rule_for("AN", Journal).is_none() && is_known_tag("AN"));
+        assert!(!is_known_tag("ZZ"));
+    }
+}

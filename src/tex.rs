@@ -1,0 +1,402 @@
+//! Conversions between plain Unicode text and BibLaTeX literal source form.
+//!
+//! Field values live in the model in source form (see [`crate::model::Value::Text`]).
+//! RIS and other plain-text inputs are escaped on the way in; JSON output and
+//! search see the plain text.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Escapes plain text into BibLaTeX literal form. `$...$` spans that look like
+/// math (they contain `\`, `^` or `_`) are kept as math; other TeX specials are
+/// escaped so that biber reads them literally.
+pub fn escape(plain: &str) -> String {
+    let mut out = String::with_capacity(plain.len() + 8);
+    let mut rest = plain;
+    while let Some(dollar) = rest.find('$') {
+        let (before, after) = rest.split_at(dollar);
+        escape_into(before, &mut out);
+        match after[1..].find('$') {
+            Some(close) if is_math(&after[1..1 + close]) => {
+                out.push_str(&after[..close + 2]);
+                rest = &after[close + 2..];
+            }
+            _ => {
+                out.push_str("\\$");
+                rest = &after[1..];
+            }
+        }
+    }
+    escape_into(rest, &mut out);
+    out
+}
+
+fn is_math(inner: &str) -> bool {
+    !inner.is_empty()
+        && inner.contains(['\\', '^', '_'])
+        && inner.matches('{').count() == inner.matches('}').count()
+}
+
+fn escape_into(plain: &str, out: &mut String) {
+    for c in plain.chars() {
+        match c {
+            '\\' => out.push_str("\\textbackslash{}"),
+            '~' => out.push_str("\\textasciitilde{}"),
+            '^' => out.push_str("\\textasciicircum{}"),
+            // Escaped braces would still count for BibTeX's brace matching.
+            '{' => out.push_str("\\textbraceleft{}"),
+            '}' => out.push_str("\\textbraceright{}"),
+            '&' | '%' | '#' | '_' | '$' => {
+                out.push('\\');
+                out.push(c);
+            }
+            // Line separators some exporters leave in values (Zotero's RIS.js notes them).
+            '\u{2028}' | '\u{2029}' | '\n' | '\r' | '\t' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+}
+
+/// Converts BibLaTeX source form to plain Unicode text: escapes decoded,
+/// case-protection braces and formatting commands removed, `--`/`---` as dashes
+/// (unless `keep_dashes`), math kept as written.
+pub fn to_plain(tex: &str, keep_dashes: bool) -> String {
+    let decoded = decode_accents(tex);
+    let chars: Vec<char> = decoded.chars().collect();
+    let mut out = String::with_capacity(decoded.len());
+    let mut idx = 0;
+    while idx < chars.len() {
+        let c = chars[idx];
+        match c {
+            '$' => {
+                // Copy math verbatim up to the closing dollar.
+                let close = chars[idx + 1..].iter().position(|&d| d == '$');
+                match close {
+                    Some(close) => {
+                        out.extend(&chars[idx..idx + close + 2]);
+                        idx += close + 2;
+                    }
+                    None => {
+                        out.push('$');
+                        idx += 1;
+                    }
+                }
+            }
+            '{' | '}' => idx += 1,
+            '~' => {
+                out.push(' ');
+                idx += 1;
+            }
+            '-' if !keep_dashes && chars.get(idx + 1) == Some(&'-') => {
+                if chars.get(idx + 2) == Some(&'-') {
+                    out.push('—');
+                    idx += 3;
+                } else {
+                    out.push('–');
+                    idx += 2;
+                }
+            }
+            '\\' => {
+                let next = chars.get(idx + 1).copied();
+                match next {
+                    Some(
+                        special @ ('&' | '%' | '$' | '#' | '_' | '{' | '}' | ' ' | '\\'),
+                    ) => {
+                        out.push(if special == '\\' { ' ' } else { special });
+                        idx += 2;
+                    }
+                    Some(letter) if letter.is_ascii_alphabetic() => {
+                        let start = idx + 1;
+                        let mut end = start;
+                        while end < chars.len() && chars[end].is_ascii_alphabetic() {
+                            end += 1;
+                        }
+                        let name: String = chars[start..end].iter().collect();
+                        let mut after = end;
+                        // `\textbackslash{}` and friends take an empty group.
+                        if chars.get(after) == Some(&'{')
+                            && chars.get(after + 1) == Some(&'}')
+                        {
+                            after += 2;
+                        } else {
+                            while chars.get(after) == Some(&' ')
+                                && symbol_for(&name).is_some()
+                            {
+                                after += 1;
+                            }
+                        }
+                        match symbol_for(&name) {
+                            Some(symbol) => out.push_str(symbol),
+                            // Formatting commands (`\emph{...}`) keep their argument;
+                            // logos and unknown macros keep their name.
+                            None if chars.get(end) == Some(&'{') => {}
+                            None => out.push_str(&name),
+                        }
+                        idx = if symbol_for(&name).is_some() { after } else { end };
+                    }
+                    Some(other) => {
+                        out.push(other);
+                        idx += 2;
+                    }
+                    None => idx += 1,
+                }
+            }
+            _ => {
+                out.push(c);
+                idx += 1;
+            }
+        }
+    }
+    out
+}
+
+fn symbol_for(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "textbackslash" => "\\",
+        "textbraceleft" => "{",
+        "textbraceright" => "}",
+        "textasciitilde" => "~",
+        "textasciicircum" => "^",
+        "textendash" => "–",
+        "textemdash" => "—",
+        "textquoteright" => "’",
+        "textquoteleft" => "‘",
+        "textquotedblleft" => "“",
+        "textquotedblright" => "”",
+        "textellipsis" | "dots" | "ldots" => "…",
+        "textdegree" => "°",
+        "textregistered" => "®",
+        "texttrademark" => "™",
+        "copyright" | "textcopyright" => "©",
+        "S" => "§",
+        "P" => "¶",
+        "pounds" => "£",
+        "euro" => "€",
+        "guillemotleft" => "«",
+        "guillemotright" => "»",
+        _ => return None,
+    })
+}
+
+/// Replaces LaTeX accent macros (`\"a`, `{\"a}`, `\"{a}`, `\c{c}`, `{\ss}`) with
+/// the Unicode characters they stand for, in NFC. Braces that only wrapped the
+/// macro go too. Everything else is kept.
+pub fn decode_accents(tex: &str) -> String {
+    if !tex.contains('\\') {
+        return tex.to_string();
+    }
+    let bytes = tex.as_bytes();
+    let mut out = String::with_capacity(tex.len());
+    let mut idx = 0;
+    let mut changed = false;
+    while idx < tex.len() {
+        let b = bytes[idx];
+        if b == b'{'
+            && bytes.get(idx + 1) == Some(&b'\\')
+            && let Some((decoded, end)) = decode_command(tex, idx + 1)
+            && bytes.get(end) == Some(&b'}')
+        {
+            out.push_str(&decoded);
+            idx = end + 1;
+            changed = true;
+            continue;
+        }
+        if b == b'\\'
+            && let Some((decoded, end)) = decode_command(tex, idx)
+        {
+            out.push_str(&decoded);
+            idx = end;
+            changed = true;
+            continue;
+        }
+        let c = tex[idx..].chars().next().unwrap_or_default();
+        out.push(c);
+        idx += c.len_utf8();
+    }
+    if changed { out.nfc().collect() } else { out }
+}
+
+/// Decodes one accent or letter macro at `start` (which holds the backslash).
+fn decode_command(tex: &str, start: usize) -> Option<(String, usize)> {
+    let rest = &tex[start + 1..];
+    let first = rest.chars().next()?;
+    // Letter macros: \ss, \o, \aa, \i ...
+    if first.is_ascii_alphabetic() {
+        let name_len =
+            rest.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(rest.len());
+        let name = &rest[..name_len];
+        if let Some(letter) = letter_macro(name) {
+            let mut end = start + 1 + name_len;
+            // A following `{}` or a single space terminates the macro.
+            if tex[end..].starts_with("{}") {
+                end += 2;
+            } else if tex[end..].starts_with(' ') {
+                end += 1;
+            }
+            return Some((letter.to_string(), end));
+        }
+        if name_len == 1
+            && let Some(mark) = combining_mark(first)
+        {
+            return accent_argument(tex, start + 2, mark, true);
+        }
+        return None;
+    }
+    let mark = combining_mark(first)?;
+    accent_argument(tex, start + 2, mark, false)
+}
+
+/// Reads the argument of an accent macro at `at` and applies the combining mark.
+fn accent_argument(
+    tex: &str,
+    at: usize,
+    mark: char,
+    letter_macro: bool,
+) -> Option<(String, usize)> {
+    let rest = &tex[at..];
+    let (base, end) = if let Some(inner) = rest.strip_prefix('{') {
+        let close = inner.find('}')?;
+        let arg = &inner[..close];
+        let base = match arg.strip_prefix('\\') {
+            Some(name) => letter_macro_base(name.trim())?,
+            None if arg.chars().count() == 1 => arg.chars().next()?,
+            None => return None,
+        };
+        (base, at + 1 + close + 1)
+    } else {
+        let skip = if letter_macro {
+            rest.len() - rest.trim_start_matches(' ').len()
+        } else {
+            0
+        };
+        if letter_macro && skip == 0 {
+            return None;
+        }
+        let rest = &rest[skip..];
+        if let Some(name) = rest.strip_prefix('\\') {
+            let name_len =
+                name.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(name.len());
+            let base = letter_macro_base(&name[..name_len])?;
+            (base, at + skip + 1 + name_len)
+        } else {
+            let base = rest.chars().next().filter(|c| c.is_alphabetic())?;
+            (base, at + skip + base.len_utf8())
+        }
+    };
+    let mut decoded = String::new();
+    decoded.push(base);
+    decoded.push(mark);
+    Some((decoded, end))
+}
+
+fn letter_macro_base(name: &str) -> Option<char> {
+    match name {
+        "i" => Some('i'),
+        "j" => Some('j'),
+        _ => None,
+    }
+}
+
+fn letter_macro(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "ss" => "ß",
+        "o" => "ø",
+        "O" => "Ø",
+        "aa" => "å",
+        "AA" => "Å",
+        "ae" => "æ",
+        "AE" => "Æ",
+        "oe" => "œ",
+        "OE" => "Œ",
+        "l" => "ł",
+        "L" => "Ł",
+        "i" => "ı",
+        "j" => "ȷ",
+        "dh" => "ð",
+        "DH" => "Ð",
+        "th" => "þ",
+        "TH" => "Þ",
+        "ng" => "ŋ",
+        "NG" => "Ŋ",
+        _ => return None,
+    })
+}
+
+fn combining_mark(accent: char) -> Option<char> {
+    Some(match accent {
+        '\'' => '\u{301}',
+        '`' => '\u{300}',
+        '^' => '\u{302}',
+        '"' => '\u{308}',
+        '~' => '\u{303}',
+        '=' => '\u{304}',
+        '.' => '\u{307}',
+        'u' => '\u{306}',
+        'v' => '\u{30C}',
+        'H' => '\u{30B}',
+        'c' => '\u{327}',
+        'k' => '\u{328}',
+        'r' => '\u{30A}',
+        'd' => '\u{323}',
+        'b' => '\u{331}',
+        _ => return None,
+    })
+}
+
+/// Finds the byte offset of the first brace that does not balance, if any.
+/// Like BibTeX, a backslash does not stop a brace from counting.
+pub fn unbalanced_brace(tex: &str) -> Option<usize> {
+    let bytes = tex.as_bytes();
+    let mut open = Vec::new();
+    let mut idx = 0;
+    while idx < bytes.len() {
+        match bytes[idx] {
+            b'{' => open.push(idx),
+            b'}' if open.pop().is_none() => {
+                return Some(idx);
+            }
+            _ => {}
+        }
+        idx += 1;
+    }
+    open.first().copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accents_decode_in_every_spelling() {
+        assert_eq!(decode_accents(r#"\"{O}zt\"{u}rk"#), "Öztürk");
+        assert_eq!(decode_accents(r"Concei{\c{c}}{\~a}o"), "Conceição");
+        assert_eq!(decode_accents(r"Se{\'a}n"), "Seán");
+        assert_eq!(decode_accents(r"{\ss}e \o{} \v s \'{\i}"), "ße ø š í");
+        assert_eq!(decode_accents(r"Jo\~{a}o {M-Pesa}"), "João {M-Pesa}");
+        assert_eq!(decode_accents(r"\emph{x} $\alpha$"), r"\emph{x} $\alpha$");
+    }
+
+    #[test]
+    fn plain_text_round_trips_through_escape() {
+        for plain in ["Big Data & Society", "50% of $5 #1 a_b {x} ~ ^ \\", "α—β"] {
+            assert_eq!(to_plain(&escape(plain), true), plain, "{plain}");
+        }
+        assert_eq!(escape("network $\\alpha$-media"), "network $\\alpha$-media");
+    }
+
+    #[test]
+    fn plain_drops_protection_and_commands() {
+        assert_eq!(
+            to_plain(r"The rise of {Ant Financial} \emph{now}", false),
+            "The rise of Ant Financial now"
+        );
+        assert_eq!(to_plain("290--307", true), "290--307");
+        assert_eq!(to_plain("a---b", false), "a—b");
+    }
+
+    #[test]
+    fn finds_unbalanced_braces() {
+        assert_eq!(unbalanced_brace("a {b} \\{ c"), Some(7));
+        assert_eq!(unbalanced_brace("a {b"), Some(2));
+        assert_eq!(unbalanced_brace("a }b"), Some(2));
+    }
+}
