@@ -394,8 +394,14 @@ fn compact(text: &str) -> String {
     text.chars().filter(|c| c.is_alphanumeric()).collect()
 }
 
-fn same_value(a: &Value, b: &Value) -> bool {
+fn same_value(name: &str, a: &Value, b: &Value) -> bool {
     match (a, b) {
+        // `2015` and `2015-06-18` agree; only the precision differs.
+        (Value::Text(a), Value::Text(b))
+            if crate::model::field_kind(name) == crate::model::FieldKind::Date =>
+        {
+            a.starts_with(b.as_str()) || b.starts_with(a.as_str())
+        }
         (Value::Text(a), Value::Text(b)) => compact(&fold(a)) == compact(&fold(b)),
         (Value::Names(a), Value::Names(b)) => {
             a.len() == b.len()
@@ -435,7 +441,7 @@ fn merge_into(target: &mut Entry, incoming: Entry, diagnostics: &mut Vec<Diagnos
                 target.fields.insert(name, Field { value: field.value, origin });
                 added = true;
             }
-            Some(existing) if same_value(&existing.value, &field.value) => {}
+            Some(existing) if same_value(&name, &existing.value, &field.value) => {}
             Some(existing) => {
                 let source = origin.map_or(0, |o| o.source);
                 let (file, line) = target
