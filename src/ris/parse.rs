@@ -37,10 +37,15 @@ pub fn parse(text: &str, file: &str) -> Parsed<Vec<Entry>> {
 struct Converter<'a> {
     file: &'a str,
     class: Class,
+    /// The known `TY` value (upper case), if any.
+    ty: Option<&'static str>,
     entry: Entry,
     diagnostics: &'a mut Vec<Diagnostic>,
     titles: Vec<(u8, &'a RawTag)>,
     secondary: Option<(&'static str, &'a RawTag)>,
+    proceedings: Option<&'a RawTag>,
+    translated_title: Option<&'a RawTag>,
+    misc_number: Option<&'a RawTag>,
     journal_full: Option<&'a RawTag>,
     journal_name: Option<&'a RawTag>,
     journal_abbrev: Option<&'a RawTag>,
@@ -134,10 +139,14 @@ fn convert(
     let mut converter = Converter {
         file,
         class,
+        ty: ris_type.map(|known| known.ty),
         entry,
         diagnostics,
         titles: Vec::new(),
         secondary: None,
+        proceedings: None,
+        translated_title: None,
+        misc_number: None,
         journal_full: None,
         journal_name: None,
         journal_abbrev: None,
@@ -162,7 +171,7 @@ fn convert(
         if tag.tag == "TY" || tag.value.trim().is_empty() {
             continue;
         }
-        converter.apply(tag, ris_type.map(|known| known.ty));
+        converter.apply(tag);
     }
     Some(converter.finish())
 }
@@ -218,7 +227,7 @@ impl<'a> Converter<'a> {
         }
     }
 
-    fn apply(&mut self, tag: &'a RawTag, ty: Option<&str>) {
+    fn apply(&mut self, tag: &'a RawTag) {
         let Some(rule) = tags::rule_for(&tag.tag, self.class) else {
             if !tags::is_known_tag(&tag.tag) {
                 let message = format!("unknown tag '{}'; kept as extra data", tag.tag);
@@ -232,7 +241,7 @@ impl<'a> Converter<'a> {
         match rule.target {
             Target::Names(field) => {
                 // EndNote's edited books list their editors as AU.
-                let field = if field == "author" && ty == Some("EDBOOK") {
+                let field = if field == "author" && self.ty == Some("EDBOOK") {
                     "editor"
                 } else {
                     field
@@ -270,6 +279,20 @@ impl<'a> Converter<'a> {
                 }
             }
             Target::Title(priority) => self.titles.push((priority, tag)),
+            Target::TranslatedTitle => {
+                if self.translated_title.is_none() {
+                    self.translated_title = Some(tag);
+                } else {
+                    push_extra(&mut self.entry, tag);
+                }
+            }
+            Target::ProceedingsTitle => {
+                if self.proceedings.is_none() {
+                    self.proceedings = Some(tag);
+                } else {
+                    push_extra(&mut self.entry, tag);
+                }
+            }
             Target::SecondaryTitle(field) => {
                 if self.secondary.is_none() {
                     self.secondary = Some((field, tag));
@@ -297,12 +320,14 @@ impl<'a> Converter<'a> {
             Target::PageTotal => {
                 self.set_text_once("pagetotal", tex::escape(&value), tag)
             }
-            Target::Number => {
-                // M1 only fills an empty issue (EndNote's journal habit).
-                if tag.tag == "M1" && self.entry.text("number").is_some() {
-                    push_extra(&mut self.entry, tag);
+            Target::Number => self.set_text_once("number", tex::escape(&value), tag),
+            Target::MiscNumber => {
+                // Decided in `finish`: M1 only fills a number nothing else gave,
+                // wherever it stands in the record.
+                if self.misc_number.is_none() {
+                    self.misc_number = Some(tag);
                 } else {
-                    self.set_text_once("number", tex::escape(&value), tag);
+                    push_extra(&mut self.entry, tag);
                 }
             }
             Target::Serial => self.serial(&value, tag),
@@ -350,38 +375,57 @@ impl<'a> Converter<'a> {
         }
     }
 
+    /// SN holds an ISSN or ISBN, told apart by shape (print and electronic
+    /// ones may share a line), or a report's number. Whatever is not stored
+    /// is kept as extra data.
     fn serial(&mut self, value: &str, tag: &RawTag) {
-        for token in value.split([';', ',', ' ', '\n']).filter(|t| !t.is_empty()) {
-            let token = token.trim_matches(['(', ')', '.']);
-            if crate::ids::is_issn_shaped(token) {
-                if self.entry.text("issn").is_none() {
-                    self.entry.set_text(
-                        "issn",
-                        token.to_ascii_uppercase(),
-                        Some(origin_of(tag)),
-                    );
-                }
+        let mut n_identifiers = 0;
+        let mut has_leftover = false;
+        for token in value.split([';', ',', ' ', '\n']) {
+            // Qualifiers such as `(electronic)` or `(pbk.)` carry no digits and are skipped.
+            let token = token.trim_matches(['(', ')', '[', ']', '.']);
+            let field = if crate::ids::is_issn_shaped(token) {
+                "issn"
             } else if crate::ids::is_isbn_shaped(token) {
-                if self.entry.text("isbn").is_none() {
-                    self.entry.set_text(
-                        "isbn",
-                        token.to_ascii_uppercase(),
-                        Some(origin_of(tag)),
+                "isbn"
+            } else {
+                has_leftover |= token.chars().any(|c| c.is_ascii_digit());
+                continue;
+            };
+            n_identifiers += 1;
+            let token = token.to_ascii_uppercase();
+            match self.entry.text(field) {
+                None => self.entry.set_text(field, token, Some(origin_of(tag))),
+                Some(existing) if existing == token => {}
+                // issn and isbn hold one value: a second one (the electronic
+                // ISSN beside the print one) stays extra data.
+                Some(existing) => {
+                    let message = format!(
+                        "repeated '{}' ('{token}') differs from the first {field} '{existing}'; kept the first",
+                        tag.tag
                     );
+                    self.warn("RIS006", tag, message);
+                    has_leftover = true;
                 }
-            } else if self.class == Class::Report && self.entry.text("number").is_none() {
-                self.entry.set_text("number", tex::escape(token), Some(origin_of(tag)));
-            } else if token.chars().any(|c| c.is_ascii_digit()) {
-                self.warn(
-                    "RIS009",
-                    tag,
-                    format!(
-                        "'{token}' is neither an ISSN nor an ISBN; kept as extra data"
-                    ),
-                );
-                push_extra(&mut self.entry, tag);
-                return;
             }
+        }
+        if n_identifiers == 0
+            && self.class == Class::Report
+            && self.entry.text("number").is_none()
+        {
+            // A report's SN is its report number (`NREL/TP-5400-12345`), spaces and all.
+            self.entry.set_text("number", tex::escape(value), Some(origin_of(tag)));
+            return;
+        }
+        if n_identifiers == 0 {
+            self.warn(
+                "RIS009",
+                tag,
+                format!("'{value}' is neither an ISSN nor an ISBN; kept as extra data"),
+            );
+        }
+        if n_identifiers == 0 || has_leftover {
+            push_extra(&mut self.entry, tag);
         }
     }
 
@@ -444,6 +488,20 @@ impl<'a> Converter<'a> {
             }
         }
         self.secondary_titles();
+        if let Some(tag) = self.translated_title {
+            match self.entry.text("titleaddon") {
+                None => self.set_plain("titleaddon", tag),
+                Some(existing) if same_text(existing, &tag.value) => {}
+                Some(_) => push_extra(&mut self.entry, tag),
+            }
+        }
+        if let Some(tag) = self.misc_number {
+            if self.entry.text("number").is_none() {
+                self.set_plain("number", tag);
+            } else {
+                push_extra(&mut self.entry, tag);
+            }
+        }
         self.date();
         self.pages();
         if let Some(tag) = self.abstract_ {
@@ -532,6 +590,16 @@ impl<'a> Converter<'a> {
                 });
             if let Some(short) = short {
                 self.set_plain("shortjournal", short);
+            }
+        } else if let (Class::Conference, Some(proceedings)) =
+            (self.class, self.proceedings)
+        {
+            // C3 names the proceedings volume, so T2 is the conference itself.
+            self.set_plain("booktitle", proceedings);
+            if let Some((_, t2)) = self.secondary
+                && !same_text(&t2.value, &proceedings.value)
+            {
+                self.set_plain("eventtitle", t2);
             }
         } else {
             match self.secondary {
@@ -651,10 +719,18 @@ impl<'a> Converter<'a> {
     fn defaults(&mut self) {
         let has_editor = self.entry.names("editor").is_some();
         let has_author = self.entry.names("author").is_some();
+        // A serial without authors is the periodical itself.
+        if self.ty == Some("SER") && !has_author {
+            self.entry.entry_type = "periodical".into();
+        }
         match self.entry.entry_type.as_str() {
             "inbook" if has_editor => self.entry.entry_type = "incollection".into(),
             "book" if has_editor && !has_author => {
                 self.entry.entry_type = "collection".into()
+            }
+            // A book with a number of volumes is a multi-volume work.
+            "book" if self.entry.text("volumes").is_some() => {
+                self.entry.entry_type = "mvbook".into()
             }
             "thesis" if self.entry.text("type").is_none() => {
                 self.entry.set_text("type", "phdthesis", None)
@@ -796,7 +872,8 @@ impl RisDate {
             .split(|c: char| !c.is_ascii_digit())
             .filter(|run| run.len() == 4)
             .collect();
-        let year = digits.first().and_then(|run| run.parse().ok())?;
+        // `0000` is how exporters write "no year" (Zotero treats it so too).
+        let year = digits.first().and_then(|run| run.parse().ok()).filter(|y| *y > 0)?;
         let month = value.split(|c: char| !c.is_alphabetic()).find_map(month_number);
         Some(RisDate { year: Some(year), month, day: None, end_year: None })
     }
@@ -1012,6 +1089,136 @@ mod tests {
             prefix: prefix.into(),
             suffix: suffix.into(),
         }
+    }
+
+    /// The one entry of a RIS text, with the diagnostics' codes.
+    fn one(text: &str) -> (Entry, Vec<&'static str>) {
+        let parsed = parse(text, "test.ris");
+        assert_eq!(parsed.value.len(), 1, "{:?}", parsed.diagnostics);
+        let codes = parsed.diagnostics.iter().map(|d| d.code).collect();
+        (parsed.value.into_iter().next().unwrap_or_else(|| Entry::new("", "")), codes)
+    }
+
+    fn extra_tags(entry: &Entry) -> Vec<(&str, &str)> {
+        entry.extra.iter().map(|e| (e.tag.as_str(), e.value.as_str())).collect()
+    }
+
+    #[test]
+    fn exporter_quirks_in_one_record() {
+        // One space and a tab before the dash, BOM, CRLF, blank lines, a
+        // continuation line, repeated tags, AB = N2, DO = U2, an AN accession
+        // number, KW with `;` and no final ER.
+        let text = "\u{feff}TY - JOUR\r\nTI  - A title\r\nthat wraps\r\n\r\nAU\t- Doe, Jane\r\n\
+            AB  - Same  abstract.\r\nN2  - Same abstract.\r\nDO  - 10.1000/xyz\r\n\
+            U2  - https://doi.org/10.1000/xyz\r\nAN  - SCOPUS:85062797592\r\n\
+            PY  - 2019/7\r\nPY  - 2019/7\r\nSP  - 290\r\nEP  - 307\r\n\
+            KW  - one; two\r\nKW  - three\r\n";
+        let (entry, codes) = one(text);
+        assert_eq!(entry.text("title"), Some("A title that wraps"));
+        assert_eq!(entry.names("author"), Some(&[Name::person("Doe", "Jane")][..]));
+        assert_eq!(entry.text("abstract"), Some("Same abstract."));
+        assert_eq!(entry.text("doi"), Some("10.1000/xyz"));
+        assert_eq!(entry.text("date"), Some("2019-07"));
+        assert_eq!(entry.text("pages"), Some("290--307"));
+        assert_eq!(entry.text("keywords"), Some("one, two, three"));
+        // The repeated DOI and abstract are not extra data; the accession number is.
+        assert_eq!(extra_tags(&entry), [("AN", "SCOPUS:85062797592")]);
+        assert_eq!(codes, ["RIS004"]);
+    }
+
+    #[test]
+    fn m1_fills_the_number_only_when_nothing_else_does() {
+        // MEDLINE via JabRef: M1 (a copyright notice) comes before IS.
+        let (entry, _) = one("TY  - JOUR\nM1  - Copyright (C) 2016\nIS  - 2\nER  -\n");
+        assert_eq!(entry.text("number"), Some("2"));
+        assert_eq!(extra_tags(&entry), [("M1", "Copyright (C) 2016")]);
+        // EndNote's hack: the issue in M1 when IS is absent.
+        let (entry, _) = one("TY  - JOUR\nM1  - 9999\nTI  - T\nER  -\n");
+        assert_eq!(entry.text("number"), Some("9999"));
+        // A report's SN is its number, ahead of M1 (the document number).
+        let (entry, _) =
+            one("TY  - RPRT\nM1  - Document Number\nSN  - NREL/TP 5400\nER  -\n");
+        assert_eq!(entry.text("number"), Some("NREL/TP 5400"));
+        assert_eq!(extra_tags(&entry), [("M1", "Document Number")]);
+    }
+
+    #[test]
+    fn serial_numbers_by_shape() {
+        // Print and electronic ISSN on two lines: the first is kept, the second is extra.
+        let (entry, codes) = one("TY  - JOUR\nSN  - 0915-5287\nSN  - 2187-5626\nER  -\n");
+        assert_eq!(entry.text("issn"), Some("0915-5287"));
+        assert_eq!(extra_tags(&entry), [("SN", "2187-5626")]);
+        assert_eq!(codes, ["RIS006"]);
+        // ISSN and ISBN on one line, with a qualifier.
+        let (entry, codes) =
+            one("TY  - BOOK\nSN  - 2325-9671 (electronic); 978-1-4822-5326-9\nER  -\n");
+        assert_eq!(entry.text("issn"), Some("2325-9671"));
+        assert_eq!(entry.text("isbn"), Some("978-1-4822-5326-9"));
+        assert!(entry.extra.is_empty() && codes.is_empty(), "{codes:?}");
+        // Neither shape, not even digits: kept as extra data, never dropped.
+        let (entry, codes) = one("TY  - BOOK\nTI  - T\nSN  - ISSN/ISBN\nER  -\n");
+        assert_eq!((entry.text("issn"), entry.text("isbn")), (None, None));
+        assert_eq!(extra_tags(&entry), [("SN", "ISSN/ISBN")]);
+        assert_eq!(codes, ["RIS009"]);
+    }
+
+    #[test]
+    fn a2_of_other_types_is_kept_not_made_an_editor() {
+        let (entry, _) = one("TY  - PAT\nAU  - Burger,D.R.\nA2  - Epitope,I.\nER  -\n");
+        assert_eq!(entry.names("editor"), None);
+        assert_eq!(extra_tags(&entry), [("A2", "Epitope,I.")]);
+        let (entry, _) = one("TY  - GEN\nA2  - Doe, Jane\nER  -\n");
+        assert_eq!(entry.names("editor"), Some(&[Name::person("Doe", "Jane")][..]));
+    }
+
+    #[test]
+    fn conference_proceedings_title_and_event() {
+        let (entry, _) = one(
+            "TY  - CONF\nTI  - Paper\nT2  - Conference Name\nC3  - Proceedings Title\nER  -\n",
+        );
+        assert_eq!(entry.text("booktitle"), Some("Proceedings Title"));
+        assert_eq!(entry.text("eventtitle"), Some("Conference Name"));
+        // Without C3, T2 stays the book title.
+        let (entry, _) = one("TY  - CPAPER\nTI  - Paper\nT2  - Conference Name\nER  -\n");
+        assert_eq!(entry.text("booktitle"), Some("Conference Name"));
+        assert_eq!(entry.text("eventtitle"), None);
+    }
+
+    #[test]
+    fn web_site_name_and_translated_title() {
+        let (entry, _) = one(
+            "TY  - ELEC\nTI  - Page\nTT  - Seite\nT2  - The Site\nUR  - https://x.org\nER  -\n",
+        );
+        assert_eq!(entry.text("titleaddon"), Some("The Site"));
+        assert_eq!(extra_tags(&entry), [("TT", "Seite")]);
+        let (entry, _) = one("TY  - JOUR\nTI  - Titel\nTT  - Title\nER  -\n");
+        assert_eq!(entry.text("titleaddon"), Some("Title"));
+    }
+
+    #[test]
+    fn types_refined_by_content() {
+        let (entry, _) =
+            one("TY  - BOOK\nAU  - Doe, Jane\nTI  - Works\nNV  - 3\nER  -\n");
+        assert_eq!(
+            (entry.entry_type.as_str(), entry.text("volumes")),
+            ("mvbook", Some("3"))
+        );
+        let (entry, _) = one("TY  - SER\nTI  - Lecture Notes\nER  -\n");
+        assert_eq!(entry.entry_type, "periodical");
+        let (entry, _) = one("TY  - SER\nAU  - Doe, Jane\nTI  - Lecture Notes\nER  -\n");
+        assert_eq!(entry.entry_type, "book");
+        let (entry, _) =
+            one("TY  - COMP\nTI  - Formica\nET  - 0.5.0\nT2  - Tools\nER  -\n");
+        assert_eq!(entry.text("version"), Some("0.5.0"));
+        assert_eq!(entry.text("series"), Some("Tools"));
+    }
+
+    #[test]
+    fn year_0000_is_no_date() {
+        let (entry, codes) =
+            one("TY  - JOUR\nT2  - Statistics 2015\nPY  - 0000\nER  -\n");
+        assert_eq!(entry.text("date"), None);
+        assert_eq!(codes, ["RIS011"]);
     }
 
     #[test]

@@ -14,8 +14,11 @@ pub enum Class {
     Magazine,
     /// Newspaper articles.
     News,
-    /// Whole books (BOOK, EBOOK, EDBOOK, CLSWK, ANCIENT, SER, PAMP).
+    /// Whole books (BOOK, EBOOK, EDBOOK, CLSWK, ANCIENT, SER).
     Book,
+    /// Pamphlets: tagged like books, but A2 is the issuing institution, not a
+    /// series editor (2011 spec).
+    Pamphlet,
     /// Parts of books (CHAP, ECHAP, ENCYC, DICT).
     Chapter,
     /// Conference papers and proceedings.
@@ -26,6 +29,10 @@ pub enum Class {
     Report,
     /// Web pages, blogs, online multimedia.
     Web,
+    /// Computer programs: T2 is the series, ET the version.
+    Software,
+    /// Generic records (GEN): A2 is an editor, as for journals and chapters.
+    Generic,
     /// Everything else.
     Other,
 }
@@ -70,7 +77,7 @@ pub static TYPES: &[RisType] = &[
     ty("ANCIENT", "book", None, Book),
     ty("EDBOOK", "collection", None, Book),
     ty("SER", "book", None, Book),
-    ty("PAMP", "booklet", None, Book),
+    ty("PAMP", "booklet", None, Pamphlet),
     ty("CHAP", "inbook", None, Chapter),
     ty("ECHAP", "inbook", None, Chapter),
     ty("ENCYC", "inreference", None, Chapter),
@@ -88,11 +95,11 @@ pub static TYPES: &[RisType] = &[
     ty("MULTI", "online", None, Web),
     ty("ICOMM", "letter", None, Web),
     ty("PCOMM", "letter", None, Other),
-    ty("GEN", "misc", None, Other),
+    ty("GEN", "misc", None, Generic),
     ty("UNPB", "unpublished", None, Other),
     ty("MANSCPT", "unpublished", None, Other),
     ty("PAT", "patent", None, Other),
-    ty("COMP", "software", None, Other),
+    ty("COMP", "software", None, Software),
     ty("DATA", "dataset", None, Other),
     ty("DBASE", "dataset", None, Other),
     ty("AGGR", "dataset", None, Other),
@@ -142,9 +149,15 @@ pub enum Target {
     List(&'static str),
     /// Candidate for `title`, by priority (lower wins).
     Title(u8),
+    /// A translated title (TT): `titleaddon`, unless a web page's site name
+    /// (T2) already fills it.
+    TranslatedTitle,
     /// The secondary title: journal, book title, series or site, by class
     /// (resolved against JF/JO in the converter).
     SecondaryTitle(&'static str),
+    /// Proceedings title of a conference paper (C3): it becomes the
+    /// `booktitle`, and T2 then names the event (`eventtitle`).
+    ProceedingsTitle,
     /// Full journal name (JF).
     JournalFull,
     /// Journal name that exporters use for the full name or the abbreviation (JO).
@@ -161,8 +174,11 @@ pub enum Target {
     EndPage,
     /// Page count (SP of books and theses).
     PageTotal,
-    /// Issue number (also M1 for journals, EndNote's habit).
+    /// Issue number (IS, CP).
     Number,
+    /// M1 as a number (EndNote's issue hack for journals, the document number
+    /// of reports and theses): fills `number` only when nothing else does.
+    MiscNumber,
     /// ISSN or ISBN, by the value's shape.
     Serial,
     /// The DOI.
@@ -204,8 +220,11 @@ const ALL: &[Class] = &[];
 pub static TAGS: &[TagRule] = &[
     rule("AU", ALL, Names("author")),
     rule("A1", ALL, Names("author")),
+    // A2 is an editor only where the spec says so; for other types it is a
+    // performer, sponsor, recipient, issuing body, ... (kept as extra data).
+    rule("A2", &[Journal, Chapter, Conference, Generic], Names("editor")),
     rule("A2", &[Book, Report, Web], Names("editora")),
-    rule("A2", ALL, Names("editor")),
+    rule("A2", ALL, Extra),
     rule("ED", ALL, Names("editor")),
     rule("A3", &[Book], Names("editor")),
     rule("A3", &[Chapter, Conference], Names("editora")),
@@ -214,14 +233,14 @@ pub static TAGS: &[TagRule] = &[
     rule("TI", ALL, Title(0)),
     rule("T1", ALL, Title(1)),
     rule("CT", ALL, Title(2)),
-    rule("BT", &[Book, Other], Title(3)),
+    rule("BT", &[Book, Pamphlet, Other], Title(3)),
     rule("BT", ALL, Text("booktitle")),
     rule("ST", ALL, Text("shorttitle")),
-    rule("TT", ALL, Text("titleaddon")),
+    rule("TT", ALL, TranslatedTitle),
     rule("T2", &[Journal, Magazine, News], SecondaryTitle("journaltitle")),
     rule("T2", &[Chapter, Conference], SecondaryTitle("booktitle")),
-    rule("T2", &[Book, Report], SecondaryTitle("series")),
-    rule("T2", &[Web], SecondaryTitle("organization")),
+    rule("T2", &[Book, Pamphlet, Report, Software], SecondaryTitle("series")),
+    rule("T2", &[Web], SecondaryTitle("titleaddon")),
     rule("T2", &[Thesis], Extra),
     rule("T2", ALL, SecondaryTitle("booktitle")),
     rule("T3", ALL, Text("series")),
@@ -237,9 +256,14 @@ pub static TAGS: &[TagRule] = &[
     rule("VL", ALL, Text("volume")),
     rule("IS", ALL, Number),
     rule("CP", ALL, Number),
-    rule("M1", &[Journal, Magazine, Conference, Report, Thesis, Other], Number),
+    rule("C3", &[Conference], ProceedingsTitle),
+    rule(
+        "M1",
+        &[Journal, Magazine, Conference, Report, Thesis, Software, Generic, Other],
+        MiscNumber,
+    ),
     rule("M1", ALL, Extra),
-    rule("SP", &[Book, Thesis], PageTotal),
+    rule("SP", &[Book, Pamphlet, Thesis], PageTotal),
     rule("SP", ALL, StartPage),
     rule("EP", ALL, EndPage),
     rule("C7", ALL, Text("eid")),
@@ -259,8 +283,9 @@ pub static TAGS: &[TagRule] = &[
     rule("CY", ALL, List("location")),
     rule("PP", ALL, List("location")),
     rule("ET", &[Journal], Extra),
+    rule("ET", &[Software], Text("version")),
     rule("ET", ALL, Text("edition")),
-    rule("NV", &[Book], Text("volumes")),
+    rule("NV", &[Book, Pamphlet], Text("volumes")),
     rule("M3", &[Thesis, Report], WorkType),
     rule("LA", ALL, Text("language")),
     rule("CN", ALL, Text("library")),
@@ -308,5 +333,46 @@ mod tests {
         assert_eq!(rule_for("PB", Thesis).map(|r| r.target), Some(List("institution")));
         assert!(rule_for("AN", Journal).is_none() && is_known_tag("AN"));
         assert!(!is_known_tag("ZZ"));
+    }
+
+    #[test]
+    fn a2_is_an_editor_only_where_the_spec_says_so() {
+        // 2011 spec: A2 of PAT is the issuing body, of MPCT the series director,
+        // of PCOMM the recipient, of PAMP the institution.
+        for ty in ["PAT", "MPCT", "PCOMM", "CASE", "BILL", "PAMP", "THES"] {
+            let class = ris_type(ty).map(|t| t.class).unwrap_or(Other);
+            assert_eq!(rule_for("A2", class).map(|r| r.target), Some(Extra), "{ty}");
+        }
+        for ty in ["JOUR", "CHAP", "ENCYC", "DICT", "CONF", "CPAPER", "GEN"] {
+            let class = ris_type(ty).map(|t| t.class).unwrap_or(Other);
+            assert_eq!(
+                rule_for("A2", class).map(|r| r.target),
+                Some(Names("editor")),
+                "{ty}"
+            );
+        }
+        for ty in ["BOOK", "RPRT", "ELEC"] {
+            let class = ris_type(ty).map(|t| t.class).unwrap_or(Other);
+            assert_eq!(
+                rule_for("A2", class).map(|r| r.target),
+                Some(Names("editora")),
+                "{ty}"
+            );
+        }
+    }
+
+    #[test]
+    fn secondary_titles_by_type() {
+        let target = |tag: &str, ty: &str| {
+            rule_for(tag, ris_type(ty).map(|t| t.class).unwrap_or(Other))
+                .map(|r| r.target)
+        };
+        assert_eq!(target("T2", "COMP"), Some(SecondaryTitle("series")));
+        assert_eq!(target("T2", "ELEC"), Some(SecondaryTitle("titleaddon")));
+        assert_eq!(target("T2", "WEB"), Some(SecondaryTitle("titleaddon")));
+        assert_eq!(target("C3", "CONF"), Some(ProceedingsTitle));
+        assert_eq!(target("C3", "JOUR"), None);
+        assert_eq!(target("ET", "COMP"), Some(Text("version")));
+        assert_eq!(target("M1", "JOUR"), Some(MiscNumber));
     }
 }
