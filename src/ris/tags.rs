@@ -33,6 +33,12 @@ pub enum Class {
     Software,
     /// Generic records (GEN): A2 is an editor, as for journals and chapters.
     Generic,
+    /// Audiovisual works (MPCT, ADVS, VIDEO, SOUND, MUSIC): A4 is a performer or producer.
+    Media,
+    /// Legal material (CASE, HEAR, STAT, BILL, UNBILL, LEGAL): A4 is counsel.
+    Legal,
+    /// Data sets and databases (DATA, DBASE, AGGR): A4 is the funding agency.
+    Data,
     /// Everything else.
     Other,
 }
@@ -100,20 +106,20 @@ pub static TYPES: &[RisType] = &[
     ty("MANSCPT", "unpublished", None, Other),
     ty("PAT", "patent", None, Other),
     ty("COMP", "software", None, Software),
-    ty("DATA", "dataset", None, Other),
-    ty("DBASE", "dataset", None, Other),
-    ty("AGGR", "dataset", None, Other),
-    ty("STAT", "legislation", None, Other),
-    ty("BILL", "legislation", None, Other),
-    ty("UNBILL", "legislation", None, Other),
-    ty("CASE", "jurisdiction", None, Other),
-    ty("LEGAL", "jurisdiction", None, Other),
-    ty("HEAR", "jurisdiction", None, Other),
-    ty("MPCT", "movie", None, Other),
-    ty("ADVS", "movie", None, Other),
-    ty("VIDEO", "video", None, Other),
-    ty("SOUND", "audio", None, Other),
-    ty("MUSIC", "music", None, Other),
+    ty("DATA", "dataset", None, Data),
+    ty("DBASE", "dataset", None, Data),
+    ty("AGGR", "dataset", None, Data),
+    ty("STAT", "legislation", None, Legal),
+    ty("BILL", "legislation", None, Legal),
+    ty("UNBILL", "legislation", None, Legal),
+    ty("CASE", "jurisdiction", None, Legal),
+    ty("LEGAL", "jurisdiction", None, Legal),
+    ty("HEAR", "jurisdiction", None, Legal),
+    ty("MPCT", "movie", None, Media),
+    ty("ADVS", "movie", None, Media),
+    ty("VIDEO", "video", None, Media),
+    ty("SOUND", "audio", None, Media),
+    ty("MUSIC", "music", None, Media),
     ty("ART", "artwork", None, Other),
     ty("SLIDE", "artwork", None, Other),
     ty("EQUA", "artwork", None, Other),
@@ -229,11 +235,18 @@ pub static TAGS: &[TagRule] = &[
     rule("A3", &[Book], Names("editor")),
     rule("A3", &[Chapter, Conference], Names("editora")),
     rule("A3", ALL, Extra),
+    // A4 is the translator in most types; the 2011 spec makes it the sponsor of
+    // conference papers, the department of reports, the performer or producer of
+    // audiovisual works, counsel in legal material and the funder of data sets:
+    // kept as extra data there.
+    rule("A4", &[Conference, Report, Media, Legal, Data], Extra),
     rule("A4", ALL, Names("translator")),
+    // The 2011 spec's place of publication of conference papers (CY is their venue).
+    rule("C1", &[Conference], List("location")),
     rule("TI", ALL, Title(0)),
     rule("T1", ALL, Title(1)),
     rule("CT", ALL, Title(2)),
-    rule("BT", &[Book, Pamphlet, Other], Title(3)),
+    rule("BT", &[Book, Pamphlet, Media, Legal, Data, Other], Title(3)),
     rule("BT", ALL, Text("booktitle")),
     rule("ST", ALL, Text("shorttitle")),
     rule("TT", ALL, TranslatedTitle),
@@ -259,7 +272,10 @@ pub static TAGS: &[TagRule] = &[
     rule("C3", &[Conference], ProceedingsTitle),
     rule(
         "M1",
-        &[Journal, Magazine, Conference, Report, Thesis, Software, Generic, Other],
+        &[
+            Journal, Magazine, Conference, Report, Thesis, Software, Generic, Media,
+            Legal, Data, Other,
+        ],
         MiscNumber,
     ),
     rule("M1", ALL, Extra),
@@ -374,5 +390,23 @@ mod tests {
         assert_eq!(target("C3", "JOUR"), None);
         assert_eq!(target("ET", "COMP"), Some(Text("version")));
         assert_eq!(target("M1", "JOUR"), Some(MiscNumber));
+    }
+
+    #[test]
+    fn a4_is_a_translator_only_where_the_spec_says_so() {
+        for ty in ["BOOK", "CHAP", "JOUR", "PAMP", "GRANT"] {
+            let class = ris_type(ty).map(|t| t.class).unwrap_or(Other);
+            assert_eq!(
+                rule_for("A4", class).map(|r| r.target),
+                Some(Names("translator")),
+                "{ty}"
+            );
+        }
+        for ty in ["CONF", "RPRT", "MPCT", "MUSIC", "CASE", "DATA"] {
+            let class = ris_type(ty).map(|t| t.class).unwrap_or(Other);
+            assert_eq!(rule_for("A4", class).map(|r| r.target), Some(Extra), "{ty}");
+        }
+        let conference = ris_type("CPAPER").map(|t| t.class).unwrap_or(Other);
+        assert_eq!(rule_for("C1", conference).map(|r| r.target), Some(List("location")));
     }
 }
