@@ -30,7 +30,7 @@ pub const TYPE_ALIASES: &[(&str, &str, Option<&str>)] = &[
 /// Normalises an entry in place; returns notes about what could not be normalised.
 pub fn normalize(entry: &mut Entry) -> Vec<Diagnostic> {
     let mut notes = Vec::new();
-    entry.entry_type = entry.entry_type.to_ascii_lowercase();
+    entry.entry_type.make_ascii_lowercase();
     if let Some((_, target, implied)) =
         TYPE_ALIASES.iter().find(|(alias, _, _)| *alias == entry.entry_type)
     {

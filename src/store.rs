@@ -6,7 +6,9 @@
 //! written sorted by key; the provenance file has one line per entry, in the
 //! same order, giving every source and the line range of every field.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -23,6 +25,7 @@ pub const BIB_FILE: &str = "references.bib";
 /// The provenance file of a store.
 pub const PROVENANCE_FILE: &str = "provenance.jsonl";
 const LOCK_FILE: &str = ".biblink.lock";
+const BIB_HEADER: &str = "% BibLaTeX store written by biblink; one entry per work, sorted by key.\n% Where each value came from: provenance.jsonl beside this file.\n\n";
 
 /// Store-level failures: the store could not be read or written.
 #[derive(Debug, thiserror::Error)]
@@ -52,6 +55,9 @@ pub struct Store {
     /// a rebuild gives a work its old key back.
     key_hints: HashMap<String, String>,
     key_pattern: String,
+    /// Whether the indexes are what [`Store::sort`] would rebuild: every
+    /// identity of every entry, each held by exactly one entry, and no other.
+    index_is_canonical: bool,
 }
 
 /// What an import did.
@@ -74,7 +80,11 @@ pub struct StoreLock {
 impl Store {
     /// An empty store whose new keys follow `key_pattern`.
     pub fn new(key_pattern: &str) -> Self {
-        Store { key_pattern: key_pattern.to_string(), ..Store::default() }
+        Store {
+            key_pattern: key_pattern.to_string(),
+            index_is_canonical: true,
+            ..Store::default()
+        }
     }
 
     /// Loads the store in `dir`; a missing store is an empty one.
@@ -96,31 +106,38 @@ impl Store {
         let file_name = bib_path.display().to_string();
         let parsed = bib::parse(&text, &file_name);
         let diagnostics = parsed.diagnostics;
-        let mut provenance: HashMap<String, ProvenanceLine> = HashMap::new();
         let provenance_path = dir.join(PROVENANCE_FILE);
-        match fs::read_to_string(&provenance_path) {
-            Ok(text) => {
-                for (line_idx, line) in text.lines().enumerate() {
-                    if line.trim().is_empty() {
-                        continue;
-                    }
-                    let record: ProvenanceLine =
-                        serde_json::from_str(line).map_err(|error| {
-                            StoreError::Damaged(format!(
-                                "{}:{}: {error}",
-                                provenance_path.display(),
-                                line_idx + 1
-                            ))
-                        })?;
-                    provenance.insert(record.key.clone(), record);
-                }
-            }
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+        let provenance_text = match fs::read_to_string(&provenance_path) {
+            Ok(text) => text,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => String::new(),
             Err(source) => return Err(StoreError::Io { path: provenance_path, source }),
+        };
+        // Records borrow their strings from the text; a key's last record wins.
+        let mut records: Vec<Option<ProvenanceRecord<'_>>> = Vec::new();
+        let mut record_of_key: HashMap<Cow<'_, str>, usize> = HashMap::new();
+        for (line_idx, line) in provenance_text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let record: ProvenanceRecord<'_> =
+                serde_json::from_str(line).map_err(|error| {
+                    StoreError::Damaged(format!(
+                        "{}:{}: {error}",
+                        provenance_path.display(),
+                        line_idx + 1
+                    ))
+                })?;
+            // Cloning a borrowed key copies a pointer, not the string.
+            record_of_key.insert(record.key.clone(), records.len());
+            records.push(Some(record));
         }
+        store.entries.reserve(parsed.value.entries.len());
         for mut entry in parsed.value.entries {
             // Entries added by hand keep the store file itself as their source.
-            if let Some(record) = provenance.remove(&entry.key) {
+            if let Some(record) = record_of_key
+                .remove(entry.key.as_str())
+                .and_then(|idx| records[idx].take())
+            {
                 record.apply(&mut entry);
             }
             store.insert_new(entry);
@@ -183,29 +200,39 @@ impl Store {
     pub fn import(&mut self, entries: Vec<Entry>) -> (ImportReport, Vec<Diagnostic>) {
         let mut report = ImportReport::default();
         let mut diagnostics = Vec::new();
+        self.entries.reserve(entries.len());
         for mut entry in entries {
             diagnostics.extend(crate::normalize::normalize(&mut entry));
-            let existing = identities(&entry).into_iter().find_map(|identity| {
+            // Computed once: a new entry is indexed by the same identities it was looked up by.
+            let entry_identities = identities(&entry);
+            let existing = entry_identities.iter().find_map(|identity| {
                 if identity.starts_with("doi:") {
-                    self.by_doi.get(&identity).copied()
+                    self.by_doi.get(identity).copied()
                 } else {
-                    self.by_work.get(&identity).copied()
+                    self.by_work.get(identity).copied()
                 }
             });
             match existing {
                 Some(idx) => {
+                    let before = identities(&self.entries[idx]);
                     merge_into(&mut self.entries[idx], entry, &mut diagnostics);
-                    let target = &self.entries[idx];
-                    for identity in identities(target) {
+                    let after = identities(&self.entries[idx]);
+                    if before.iter().any(|identity| !after.contains(identity)) {
+                        // A date added to an undated work changes its work
+                        // identity; the old one lingers until a rebuild.
+                        self.index_is_canonical = false;
+                    }
+                    for identity in after {
                         self.index_identity(identity, idx);
                     }
                     report.merged += 1;
                     report.keys.push(self.entries[idx].key.clone());
                 }
                 None => {
-                    let key = self.assign_key(&entry, &mut diagnostics);
+                    let key =
+                        self.assign_key(&entry, &entry_identities, &mut diagnostics);
                     entry.key = key.clone();
-                    self.insert_new(entry);
+                    self.insert_with(entry, entry_identities);
                     report.added += 1;
                     report.keys.push(key);
                 }
@@ -214,9 +241,14 @@ impl Store {
         (report, diagnostics)
     }
 
-    fn assign_key(&self, entry: &Entry, diagnostics: &mut Vec<Diagnostic>) -> String {
+    fn assign_key(
+        &self,
+        entry: &Entry,
+        entry_identities: &[String],
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> String {
         if let Some(hint) =
-            identities(entry).iter().find_map(|identity| self.key_hints.get(identity))
+            entry_identities.iter().find_map(|identity| self.key_hints.get(identity))
             && !self.by_key.contains_key(hint)
         {
             return hint.clone();
@@ -243,9 +275,14 @@ impl Store {
     }
 
     fn insert_new(&mut self, entry: Entry) {
+        let entry_identities = identities(&entry);
+        self.insert_with(entry, entry_identities);
+    }
+
+    fn insert_with(&mut self, entry: Entry, entry_identities: Vec<String>) {
         let idx = self.entries.len();
         self.by_key.insert(entry.key.clone(), idx);
-        for identity in identities(&entry) {
+        for identity in entry_identities {
             self.index_identity(identity, idx);
         }
         self.entries.push(entry);
@@ -257,15 +294,49 @@ impl Store {
         } else {
             &mut self.by_work
         };
-        index.entry(identity).or_insert(idx);
+        let indexed = *index.entry(identity).or_insert(idx);
+        if indexed != idx {
+            // Two entries claim one identity (a hand-edited store can hold
+            // duplicates): which one an identity leads to depends on the order.
+            self.index_is_canonical = false;
+        }
     }
 
     /// Sorts the entries by key (the order they are written in).
+    ///
+    /// The indexes then give each identity to the first entry, in key order,
+    /// that has it. When every identity belongs to exactly one entry that is
+    /// a matter of renumbering; otherwise the indexes are rebuilt.
     pub fn sort(&mut self) {
-        self.entries.sort_by(|a, b| a.key.cmp(&b.key));
+        let mut order: Vec<usize> = (0..self.entries.len()).collect();
+        // Stable, as `sort_by` on the entries was: equal keys keep their order.
+        order.sort_by(|&a, &b| self.entries[a].key.cmp(&self.entries[b].key));
+        let already_sorted = order.iter().enumerate().all(|(new, &old)| new == old);
+        if !already_sorted {
+            let mut new_position = vec![0; order.len()];
+            for (new, &old) in order.iter().enumerate() {
+                new_position[old] = new;
+            }
+            let mut placed: Vec<(usize, Entry)> = std::mem::take(&mut self.entries)
+                .into_iter()
+                .enumerate()
+                .map(|(old, entry)| (new_position[old], entry))
+                .collect();
+            placed.sort_unstable_by_key(|(new, _)| *new);
+            self.entries = placed.into_iter().map(|(_, entry)| entry).collect();
+            for index in [&mut self.by_key, &mut self.by_doi, &mut self.by_work] {
+                for idx in index.values_mut() {
+                    *idx = new_position[*idx];
+                }
+            }
+        }
+        if self.index_is_canonical {
+            return;
+        }
         self.by_key.clear();
         self.by_doi.clear();
         self.by_work.clear();
+        self.index_is_canonical = true;
         for idx in 0..self.entries.len() {
             self.by_key.insert(self.entries[idx].key.clone(), idx);
             for identity in identities(&self.entries[idx]) {
@@ -276,35 +347,55 @@ impl Store {
 
     /// The store's `.bib` text.
     pub fn to_bib_string(&self) -> String {
-        let mut out = String::from(
-            "% BibLaTeX store written by biblink; one entry per work, sorted by key.\n% Where each value came from: provenance.jsonl beside this file.\n\n",
-        );
+        let mut out = String::from(BIB_HEADER);
         out.push_str(&bib::to_bib_string(&self.entries));
         out
     }
 
     /// The store's provenance text: one JSON object per entry, in key order.
     pub fn to_provenance_string(&self) -> String {
-        let mut out = String::with_capacity(self.entries.len() * 256);
+        let mut out = Vec::with_capacity(self.entries.len() * 256);
+        // Writing to a Vec cannot fail.
+        let _ = self.write_provenance(&mut out);
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    fn write_provenance(&self, out: &mut impl Write) -> std::io::Result<()> {
         for entry in &self.entries {
-            let line = ProvenanceLine::of(entry);
-            // Serialising plain data to a String cannot fail.
-            out.push_str(&serde_json::to_string(&line).unwrap_or_default());
-            out.push('\n');
+            serde_json::to_writer(&mut *out, &ProvenanceOf(entry))?;
+            out.write_all(b"\n")?;
         }
-        out
+        Ok(())
+    }
+
+    /// Writes what [`Store::to_bib_string`] returns, one entry at a time.
+    fn write_bib(&self, out: &mut impl Write) -> std::io::Result<()> {
+        out.write_all(BIB_HEADER.as_bytes())?;
+        let mut buffer = String::with_capacity(64 * 1024);
+        for (idx, entry) in self.entries.iter().enumerate() {
+            if idx > 0 {
+                buffer.push('\n');
+            }
+            bib::write_entry(entry, &mut buffer);
+            if buffer.len() >= 60 * 1024 {
+                out.write_all(buffer.as_bytes())?;
+                buffer.clear();
+            }
+        }
+        out.write_all(buffer.as_bytes())
     }
 
     /// Writes the store into `dir` (sorted by key), each file through a
     /// temporary file and a rename so that no reader sees half a store.
+    /// Provenance is renamed into place first, as it always has been.
     pub fn save(&mut self, dir: &Path) -> Result<(), StoreError> {
         self.sort();
         fs::create_dir_all(dir)
             .map_err(|source| StoreError::Io { path: dir.to_path_buf(), source })?;
-        let provenance = self.to_provenance_string();
-        let bib_text = self.to_bib_string();
-        write_atomic(&dir.join(PROVENANCE_FILE), provenance.as_bytes())?;
-        write_atomic(&dir.join(BIB_FILE), bib_text.as_bytes())?;
+        // The files are streamed rather than built as strings first: a store
+        // of 100k entries would otherwise hold another 100 MB at its peak.
+        write_atomic_with(&dir.join(PROVENANCE_FILE), |out| self.write_provenance(out))?;
+        write_atomic_with(&dir.join(BIB_FILE), |out| self.write_bib(out))?;
         Ok(())
     }
 
@@ -325,18 +416,38 @@ impl Store {
 
 /// Writes `bytes` to `path` through a temporary file in the same directory.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+    write_atomic_with(path, |out| out.write_all(bytes))
+}
+
+/// Like [`write_atomic`], with the content produced by `write` into a buffered writer.
+fn write_atomic_with(
+    path: &Path,
+    write: impl FnOnce(&mut std::io::BufWriter<&File>) -> std::io::Result<()>,
+) -> Result<(), StoreError> {
     let dir =
         path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let io_error = |source| StoreError::Io { path: path.to_path_buf(), source };
-    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(io_error)?;
-    temp.write_all(bytes).map_err(io_error)?;
+    let temp = tempfile::NamedTempFile::new_in(dir).map_err(io_error)?;
+    let mut out = std::io::BufWriter::with_capacity(256 * 1024, temp.as_file());
+    write(&mut out).map_err(io_error)?;
+    out.flush().map_err(io_error)?;
+    drop(out);
     temp.as_file().sync_all().map_err(io_error)?;
     temp.persist(path).map_err(|error| io_error(error.error))?;
     Ok(())
 }
 
+/// Plain, ASCII, lower-case text for matching.
 fn fold(text: &str) -> String {
-    deunicode::deunicode(&tex::to_plain(text, false)).to_lowercase()
+    // Text without TeX specials is its own plain form: skip `to_plain`'s copy.
+    let plain = if text.contains(['\\', '$', '{', '}', '~']) || text.contains("--") {
+        Cow::Owned(tex::to_plain(text, false))
+    } else {
+        Cow::Borrowed(text)
+    };
+    let mut ascii = deunicode::deunicode_with_tofu_cow(&plain, "[?]").into_owned();
+    ascii.make_ascii_lowercase();
+    ascii
 }
 
 fn search_text(entry: &Entry) -> String {
@@ -379,19 +490,71 @@ fn search_text(entry: &Entry) -> String {
 fn identities(entry: &Entry) -> Vec<String> {
     let mut out = Vec::with_capacity(2);
     if let Some(doi) = entry.text("doi") {
-        out.push(format!("doi:{}", doi.trim().to_lowercase()));
+        let doi = doi.trim();
+        let mut identity = String::with_capacity(doi.len() + 4);
+        identity.push_str("doi:");
+        if doi.is_ascii() {
+            identity.extend(doi.chars().map(|c| c.to_ascii_lowercase()));
+        } else {
+            identity.push_str(&doi.to_lowercase());
+        }
+        out.push(identity);
     }
-    let title = entry.text("title").map(|t| compact(&fold(t))).unwrap_or_default();
-    if !title.is_empty() {
-        let year = entry.year().map(|y| y.to_string()).unwrap_or_default();
-        let family = entry.first_family().map(|f| compact(&fold(f))).unwrap_or_default();
-        out.push(format!("work:{title}|{year}|{family}"));
+    let title = entry.text("title").unwrap_or_default();
+    let mut identity = String::with_capacity(title.len() + 32);
+    identity.push_str("work:");
+    push_folded_alphanumerics(title, &mut identity);
+    if identity.len() > "work:".len() {
+        identity.push('|');
+        if let Some(year) = entry.year() {
+            let _ = write!(identity, "{year}");
+        }
+        identity.push('|');
+        if let Some(family) = entry.first_family() {
+            push_folded_alphanumerics(family, &mut identity);
+        }
+        out.push(identity);
     }
     out
 }
 
+/// Appends `compact(&fold(text))`: the text's letters and digits, plain,
+/// transliterated to ASCII and lower-cased, without building the intermediate
+/// strings. This runs for every entry on import and load.
+fn push_folded_alphanumerics(text: &str, out: &mut String) {
+    if text.contains('\\') {
+        // Accent macros and symbols need the full TeX decoding.
+        out.push_str(&compact(&fold(text)));
+        return;
+    }
+    // Without a backslash `tex::to_plain` only drops braces, turns `~` into a
+    // space and dashes into dash characters, none of which is alphanumeric;
+    // everything else is transliterated character by character, as `deunicode`
+    // does (its only context rule trims spaces, which are dropped here anyway).
+    for c in text.chars() {
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                out.push(c.to_ascii_lowercase());
+            }
+        } else if let Some(ascii) = deunicode::deunicode_char(c) {
+            out.extend(
+                ascii
+                    .chars()
+                    .filter(char::is_ascii_alphanumeric)
+                    .map(|c| c.to_ascii_lowercase()),
+            );
+        }
+    }
+}
+
 fn compact(text: &str) -> String {
     text.chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+fn folded_alphanumerics(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    push_folded_alphanumerics(text, &mut out);
+    out
 }
 
 fn same_value(name: &str, a: &Value, b: &Value) -> bool {
@@ -402,11 +565,14 @@ fn same_value(name: &str, a: &Value, b: &Value) -> bool {
         {
             a.starts_with(b.as_str()) || b.starts_with(a.as_str())
         }
-        (Value::Text(a), Value::Text(b)) => compact(&fold(a)) == compact(&fold(b)),
+        (Value::Text(a), Value::Text(b)) => {
+            a == b || folded_alphanumerics(a) == folded_alphanumerics(b)
+        }
         (Value::Names(a), Value::Names(b)) => {
             a.len() == b.len()
                 && a.iter().zip(b).all(|(x, y)| {
-                    compact(&fold(x.sort_name())) == compact(&fold(y.sort_name()))
+                    let (x, y) = (x.sort_name(), y.sort_name());
+                    x == y || folded_alphanumerics(x) == folded_alphanumerics(y)
                 })
         }
         _ => false,
@@ -490,74 +656,187 @@ fn merge_into(target: &mut Entry, incoming: Entry, diagnostics: &mut Vec<Diagnos
     }
 }
 
-/// One line of `provenance.jsonl`.
-#[derive(Debug, Serialize, Deserialize)]
-struct ProvenanceLine {
-    key: String,
-    sources: Vec<SourceJson>,
-    /// Field name → `[source index, first line, last line]`.
-    #[serde(default, skip_serializing_if = "indexmap::IndexMap::is_empty")]
-    fields: indexmap::IndexMap<String, [u32; 3]>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    extra: Vec<ExtraJson>,
+/// One line of `provenance.jsonl`, as written: a view of an entry, serialised
+/// without copying its strings.
+///
+/// `{"key":..,"sources":[{"file":..,"line_start":..,"line_end":..}],
+/// "fields":{name:[source index, first line, last line]},"extra":[{"tag":..,
+/// "value":..,"source":..,"line":..}]}`; `fields` and `extra` are left out when empty.
+struct ProvenanceOf<'a>(&'a Entry);
+
+impl Serialize for ProvenanceOf<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let entry = self.0;
+        let has_fields = entry.fields.values().any(|field| field.origin.is_some());
+        let has_extra = !entry.extra.is_empty();
+        let n_fields = 2 + usize::from(has_fields) + usize::from(has_extra);
+        let mut state = serializer.serialize_struct("ProvenanceLine", n_fields)?;
+        state.serialize_field("key", &entry.key)?;
+        state.serialize_field("sources", &SourcesOf(&entry.sources))?;
+        if has_fields {
+            state.serialize_field("fields", &OriginsOf(entry))?;
+        }
+        if has_extra {
+            state.serialize_field("extra", &ExtrasOf(&entry.extra))?;
+        }
+        state.end()
+    }
 }
 
-#[derive(Debug, Serialize, Deserialize)]
-struct SourceJson {
-    file: String,
+struct SourcesOf<'a>(&'a [Source]);
+
+impl Serialize for SourcesOf<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|source| SourceJson {
+            file: source.file.as_str(),
+            line_start: source.line_start,
+            line_end: source.line_end,
+        }))
+    }
+}
+
+struct OriginsOf<'a>(&'a Entry);
+
+impl Serialize for OriginsOf<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.fields.iter().filter_map(|(name, field)| {
+            field.origin.map(|o| (name, [o.source as u32, o.line_start, o.line_end]))
+        }))
+    }
+}
+
+struct ExtrasOf<'a>(&'a [Extra]);
+
+impl Serialize for ExtrasOf<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|extra| ExtraJson {
+            tag: extra.tag.as_str(),
+            value: extra.value.as_str(),
+            source: extra.source as u32,
+            line: extra.line,
+        }))
+    }
+}
+
+/// One line of `provenance.jsonl`, as read: strings borrow from the line
+/// unless they were written with escapes.
+#[derive(Debug, Deserialize)]
+struct ProvenanceRecord<'a> {
+    #[serde(borrow)]
+    key: Cow<'a, str>,
+    #[serde(borrow)]
+    sources: Vec<SourceRecord<'a>>,
+    /// Field name → `[source index, first line, last line]`, in file order.
+    #[serde(default, borrow, deserialize_with = "field_origins")]
+    fields: FieldOrigins<'a>,
+    #[serde(default, borrow)]
+    extra: Vec<ExtraRecord<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct SourceJson<'a> {
+    file: &'a str,
     line_start: u32,
     line_end: u32,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
-struct ExtraJson {
-    tag: String,
-    value: String,
+#[derive(Debug, Deserialize)]
+struct SourceRecord<'a> {
+    #[serde(borrow)]
+    file: Cow<'a, str>,
+    line_start: u32,
+    line_end: u32,
+}
+
+#[derive(Debug, Serialize)]
+struct ExtraJson<'a> {
+    tag: &'a str,
+    value: &'a str,
     source: u32,
     line: u32,
 }
 
-impl ProvenanceLine {
-    fn of(entry: &Entry) -> Self {
-        ProvenanceLine {
-            key: entry.key.clone(),
-            sources: entry
-                .sources
-                .iter()
-                .map(|s| SourceJson {
-                    file: s.file.clone(),
-                    line_start: s.line_start,
-                    line_end: s.line_end,
-                })
-                .collect(),
-            fields: entry
-                .fields
-                .iter()
-                .filter_map(|(name, field)| {
-                    field.origin.map(|o| {
-                        (name.clone(), [o.source as u32, o.line_start, o.line_end])
-                    })
-                })
-                .collect(),
-            extra: entry
-                .extra
-                .iter()
-                .map(|e| ExtraJson {
-                    tag: e.tag.clone(),
-                    value: e.value.clone(),
-                    source: e.source as u32,
-                    line: e.line,
-                })
-                .collect(),
+#[derive(Debug, Deserialize)]
+struct ExtraRecord<'a> {
+    #[serde(borrow)]
+    tag: Cow<'a, str>,
+    #[serde(borrow)]
+    value: Cow<'a, str>,
+    source: u32,
+    line: u32,
+}
+
+/// Field name → `[source index, first line, last line]`, in file order.
+type FieldOrigins<'a> = Vec<(Cow<'a, str>, [u32; 3])>;
+
+/// Reads the `fields` object into a list, borrowing the names.
+fn field_origins<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<FieldOrigins<'de>, D::Error> {
+    struct Origins;
+    impl<'de> serde::de::Visitor<'de> for Origins {
+        type Value = FieldOrigins<'de>;
+
+        fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+            formatter.write_str("a map of field names to [source, first line, last line]")
+        }
+
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::with_capacity(map.size_hint().unwrap_or(8));
+            while let Some((name, origin)) =
+                map.next_entry::<FieldName<'de>, [u32; 3]>()?
+            {
+                out.push((name.0, origin));
+            }
+            Ok(out)
         }
     }
+    deserializer.deserialize_map(Origins)
+}
 
+/// A map key borrowed from the input when it has no escapes (serde's `Cow`
+/// always copies outside a `#[serde(borrow)]` field).
+struct FieldName<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for FieldName<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Name;
+        impl<'de> serde::de::Visitor<'de> for Name {
+            type Value = FieldName<'de>;
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+                formatter.write_str("a field name")
+            }
+
+            fn visit_borrowed_str<E>(self, value: &'de str) -> Result<Self::Value, E> {
+                Ok(FieldName(Cow::Borrowed(value)))
+            }
+
+            fn visit_str<E>(self, value: &str) -> Result<Self::Value, E> {
+                Ok(FieldName(Cow::Owned(value.to_string())))
+            }
+
+            fn visit_string<E>(self, value: String) -> Result<Self::Value, E> {
+                Ok(FieldName(Cow::Owned(value)))
+            }
+        }
+        deserializer.deserialize_str(Name)
+    }
+}
+
+impl ProvenanceRecord<'_> {
     fn apply(self, entry: &mut Entry) {
         entry.sources = self
             .sources
             .into_iter()
             .map(|s| Source {
-                file: s.file,
+                file: s.file.into_owned(),
                 line_start: s.line_start,
                 line_end: s.line_end,
             })
@@ -566,7 +845,7 @@ impl ProvenanceLine {
             field.origin = None;
         }
         for (name, [source, line_start, line_end]) in self.fields {
-            if let Some(field) = entry.fields.get_mut(&name) {
+            if let Some(field) = entry.fields.get_mut(name.as_ref()) {
                 field.origin =
                     Some(Origin { source: source as usize, line_start, line_end });
             }
@@ -575,8 +854,8 @@ impl ProvenanceLine {
             .extra
             .into_iter()
             .map(|e| Extra {
-                tag: e.tag,
-                value: e.value,
+                tag: e.tag.into_owned(),
+                value: e.value.into_owned(),
                 source: e.source as usize,
                 line: e.line,
             })
@@ -644,5 +923,116 @@ mod tests {
         ]);
         let keys: Vec<&str> = store.entries().iter().map(|e| e.key.as_str()).collect();
         assert_eq!(keys, ["chong2019cashless", "chong2019cashlessa"]);
+    }
+
+    /// The folding before the fast paths, kept as the reference.
+    fn reference_fold(text: &str) -> String {
+        deunicode::deunicode(&tex::to_plain(text, false)).to_lowercase()
+    }
+
+    const FOLD_SAMPLES: &[&str] = &[
+        "",
+        "The rise of {Ant Financial} and the everyday labour",
+        "\\\"{O}zt\\\"{u}rk",
+        "Öztürk, Karl Heinz",
+        "Concei{\\c{c}}{\\~a}o",
+        "network $\\alpha$-media",
+        "pay $5 -- or $10",
+        "1--10, 12---14",
+        "Big Data \\& Society",
+        "中国 人民 银行",
+        "Nguyễn Trần",
+        "e\u{301}cole ÉCOLE straße Ǆ ﬁ",
+        "~{}{}~ -- --- $x$",
+        "unknown \u{10FFFF} \u{E000} tofu",
+        "\\textbackslash{} {\\ss} \\emph{word}",
+    ];
+
+    #[test]
+    fn fast_folding_agrees_with_the_reference() {
+        for text in FOLD_SAMPLES {
+            assert_eq!(fold(text), reference_fold(text), "fold of {text:?}");
+            assert_eq!(
+                folded_alphanumerics(text),
+                compact(&reference_fold(text)),
+                "folded alphanumerics of {text:?}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_folding_agrees_on_any_text(text in "[a-zA-Z0-9 {}~$\\\\&\\-äöüßéÉ中ễǄ\u{301}\u{2014}]{0,24}") {
+            proptest::prop_assert_eq!(fold(&text), reference_fold(&text));
+            proptest::prop_assert_eq!(
+                folded_alphanumerics(&text),
+                compact(&reference_fold(&text))
+            );
+        }
+    }
+
+    #[test]
+    fn renumbering_after_a_sort_gives_the_rebuilt_indexes() {
+        let mut store = Store::new(bib::key::DEFAULT_PATTERN);
+        let mut undated = article("Zebra crossings", None, "a.ris");
+        undated.fields.shift_remove("date");
+        store.import(vec![
+            article("Cashless societies", Some("10.1/b"), "a.ris"),
+            article("Alipay", None, "a.ris"),
+            undated.clone(),
+            article("Cashless China", Some("10.1/a"), "a.ris"),
+        ]);
+        assert!(store.index_is_canonical);
+        let mut renumbered = store.clone();
+        renumbered.sort();
+        assert!(renumbered.index_is_canonical);
+        let mut rebuilt = store.clone();
+        rebuilt.index_is_canonical = false;
+        rebuilt.sort();
+        assert_eq!(renumbered.entries, rebuilt.entries);
+        assert_eq!(renumbered.by_key, rebuilt.by_key);
+        assert_eq!(renumbered.by_doi, rebuilt.by_doi);
+        assert_eq!(renumbered.by_work, rebuilt.by_work);
+        // Dating the undated work through its DOI changes its work identity:
+        // the next sort rebuilds.
+        let mut dated = undated;
+        dated.set_text("doi", "10.1/z", None);
+        store.import(vec![dated.clone()]);
+        let mut same_doi = article("Zebra crossings", Some("10.1/z"), "b.ris");
+        same_doi.set_text("date", "2020", None);
+        store.import(vec![same_doi]);
+        assert!(!store.index_is_canonical);
+        store.sort();
+        assert!(store.index_is_canonical);
+        assert!(store.by_work.keys().all(|identity| !identity.ends_with("||chong")));
+    }
+
+    #[test]
+    fn save_streams_the_same_text_and_load_reads_it_back() {
+        let mut store = Store::new(bib::key::DEFAULT_PATTERN);
+        let mut with_extra = article("Cashless \"China\"", Some("10.1/X"), "a \"b\".ris");
+        with_extra.extra.push(Extra {
+            tag: "AN".into(),
+            value: "line\nbreak \\ and \u{1}".into(),
+            source: 0,
+            line: 4,
+        });
+        store.import(vec![
+            with_extra,
+            article("Cashless societies", None, "a.ris"),
+            Entry::new("bare", "misc"),
+        ]);
+        let dir = tempfile::tempdir().expect("temp dir");
+        store.save(dir.path()).expect("saved");
+        let bib_text = fs::read_to_string(dir.path().join(BIB_FILE)).expect("bib");
+        let provenance =
+            fs::read_to_string(dir.path().join(PROVENANCE_FILE)).expect("provenance");
+        assert_eq!(bib_text, store.to_bib_string());
+        assert_eq!(provenance, store.to_provenance_string());
+        assert!(provenance.contains(r#""extra":[{"tag":"AN","value":"line\nbreak \\ and \u0001","source":0,"line":4}]"#), "{provenance}");
+        assert_eq!(provenance.lines().next(), Some(r#"{"key":"bare","sources":[]}"#));
+        let loaded = Store::load(dir.path(), bib::key::DEFAULT_PATTERN).expect("loaded");
+        assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+        assert_eq!(loaded.value.entries(), store.entries());
     }
 }

@@ -1,5 +1,7 @@
 //! Citation keys from a pattern: `[auth][year][title]` gives `chong2019cashless`.
 
+use std::borrow::Cow;
+
 use crate::model::Entry;
 use crate::tex;
 
@@ -85,27 +87,33 @@ fn author_part(entry: &Entry) -> String {
         .into_iter()
         .find_map(|field| entry.names(field).and_then(|names| names.first()));
     match first {
-        Some(Name::Person { family, .. }) => ascii_word(&tex::to_plain(family, false)),
+        Some(Name::Person { family, .. }) => ascii_word(&plain(family)),
         Some(Name::Literal(literal)) => {
-            let plain = tex::to_plain(literal, false);
-            significant_words(&plain).take(3).collect::<Vec<_>>().concat()
+            significant_words(&plain(literal)).take(3).collect::<Vec<_>>().concat()
         }
         _ => {
             let organisation = entry
                 .text("organization")
                 .or(entry.text("institution"))
                 .unwrap_or("anon");
-            significant_words(&tex::to_plain(organisation, false)).take(1).collect()
+            significant_words(&plain(organisation)).take(1).collect()
         }
     }
 }
 
 fn title_words(entry: &Entry, count: usize) -> String {
     let title = entry.text("title").unwrap_or_default();
-    significant_words(&tex::to_plain(title, false))
-        .take(count)
-        .collect::<Vec<_>>()
-        .concat()
+    significant_words(&plain(title)).take(count).collect::<Vec<_>>().concat()
+}
+
+/// `tex::to_plain(text, false)`, without the copy when there is nothing to
+/// convert (no TeX specials, no `--`), as for most names and titles.
+fn plain(text: &str) -> Cow<'_, str> {
+    if text.contains(['\\', '$', '{', '}', '~']) || text.contains("--") {
+        Cow::Owned(tex::to_plain(text, false))
+    } else {
+        Cow::Borrowed(text)
+    }
 }
 
 fn significant_words(text: &str) -> impl Iterator<Item = String> + '_ {
@@ -118,7 +126,7 @@ fn significant_words(text: &str) -> impl Iterator<Item = String> + '_ {
 
 /// Lower-case ASCII letters and digits only, accents transliterated (`Müller` → `muller`).
 fn ascii_word(text: &str) -> String {
-    deunicode::deunicode(text)
+    deunicode::deunicode_with_tofu_cow(text, "[?]")
         .chars()
         .filter(char::is_ascii_alphanumeric)
         .map(|c| c.to_ascii_lowercase())
@@ -145,6 +153,19 @@ mod tests {
         assert_eq!(base_key(&entry, DEFAULT_PATTERN), "peoplesbankchina2017rise");
         entry.fields.shift_remove("date");
         assert_eq!(base_key(&entry, "[auth]_[year]"), "peoplesbankchina_nd");
+    }
+
+    #[test]
+    fn plain_shortcut_agrees_with_to_plain() {
+        for text in [
+            "The rise of {Ant Financial}",
+            "Öztürk",
+            "M--N and ~ and $x$ and \\emph{y}",
+            "plain text, nothing special: 10-12",
+            "中国 - “quoted” — dashes – here",
+        ] {
+            assert_eq!(plain(text), tex::to_plain(text, false), "{text}");
+        }
     }
 
     #[test]

@@ -146,8 +146,13 @@ impl Entry {
     /// Puts fields in canonical order (see [`canonical_rank`]); fields of
     /// equal rank keep their relative order.
     pub fn sort_fields(&mut self) {
-        self.fields.sort_by(|name_a, _, name_b, _| {
-            canonical_rank(name_a).cmp(&canonical_rank(name_b))
-        });
+        // Every reader sorts and the store sorts again: most calls find the
+        // fields in order already, and then neither sort nor re-hash them.
+        let mut ranks = self.fields.keys().map(|name| canonical_rank(name));
+        let mut previous = 0;
+        if ranks.all(|rank| std::mem::replace(&mut previous, rank) <= rank) {
+            return;
+        }
+        self.fields.sort_by_cached_key(|name, _| canonical_rank(name));
     }
 }
