@@ -9,9 +9,16 @@ use unicode_normalization::UnicodeNormalization;
 /// Escapes plain text into BibLaTeX literal form. `$...$` spans that look like
 /// math (they contain `\`, `^` or `_`) are kept as math; other TeX specials are
 /// escaped so that biber reads them literally.
+///
+/// The result is in the reader's canonical form, so that reading it back gives
+/// the same string: white space (line breaks and the Unicode line and
+/// paragraph separators included) is collapsed to single spaces and trimmed,
+/// as BibTeX itself does, and control characters, which no bibliographic
+/// value holds on purpose, are dropped.
 pub fn escape(plain: &str) -> String {
+    let plain = collapse_whitespace(&without_controls(plain));
     let mut out = String::with_capacity(plain.len() + 8);
-    let mut rest = plain;
+    let mut rest = plain.as_str();
     while let Some(dollar) = rest.find('$') {
         let (before, after) = rest.split_at(dollar);
         escape_into(before, &mut out);
@@ -30,10 +37,50 @@ pub fn escape(plain: &str) -> String {
     out
 }
 
+/// Collapses runs of white space to one space and trims both ends, as BibTeX
+/// does with field values. Only ASCII white space counts (plus the Unicode
+/// line and paragraph separators that some exporters leave in values): a
+/// no-break space is a character of the value, not a separator.
+pub fn collapse_whitespace(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut pending_space = false;
+    for c in value.chars() {
+        if is_space(c) {
+            pending_space = !out.is_empty();
+        } else {
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn is_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{0B}' | '\u{0C}' | '\u{2028}' | '\u{2029}')
+}
+
+/// Drops control characters other than white space.
+fn without_controls(plain: &str) -> String {
+    plain.chars().filter(|&c| !c.is_control() || is_space(c)).collect()
+}
+
+/// Whether the text between two dollars is kept as math. Besides looking like
+/// math, it must survive every reader unchanged: balanced braces and no
+/// escaped ones, no `%` (a comment for biber), and no trailing backslash
+/// (which would escape the closing dollar).
 fn is_math(inner: &str) -> bool {
     !inner.is_empty()
         && inner.contains(['\\', '^', '_'])
-        && inner.matches('{').count() == inner.matches('}').count()
+        && !inner.contains('%')
+        // An escaped brace counts for BibTeX's brace matching but not for every
+        // reader's (the biblatex crate skips it): keep none in what we write.
+        && !inner.contains("\\{")
+        && !inner.contains("\\}")
+        && unbalanced_brace(inner).is_none()
+        && !inner.ends_with('\\')
 }
 
 fn escape_into(plain: &str, out: &mut String) {
@@ -49,8 +96,6 @@ fn escape_into(plain: &str, out: &mut String) {
                 out.push('\\');
                 out.push(c);
             }
-            // Line separators some exporters leave in values (Zotero's RIS.js notes them).
-            '\u{2028}' | '\u{2029}' | '\n' | '\r' | '\t' => out.push(' '),
             _ => out.push(c),
         }
     }
@@ -177,19 +222,45 @@ fn symbol_for(name: &str) -> Option<&'static str> {
     })
 }
 
-/// Replaces LaTeX accent macros (`\"a`, `{\"a}`, `\"{a}`, `\c{c}`, `{\ss}`) with
+/// Replaces LaTeX accent macros (`\\"a`, `{\\"a}`, `\\"{a}`, `\\c{c}`, `{\\ss}`) with
 /// the Unicode characters they stand for, in NFC. Braces that only wrapped the
-/// macro go too. Everything else is kept.
+/// macro go too. Math (`$...$`) and everything else is kept.
+///
+/// Decoding is repeated until nothing changes (`\\"\\"a` needs two rounds), so
+/// that decoding a decoded value is a no-op: the reader's output must read
+/// back to itself.
 pub fn decode_accents(tex: &str) -> String {
-    if !tex.contains('\\') {
-        return tex.to_string();
+    let mut current = tex.to_string();
+    // Every round that changes something removes at least one backslash.
+    while current.contains('\\') {
+        match decode_once(&current) {
+            Some(decoded) => current = decoded,
+            None => break,
+        }
     }
+    current
+}
+
+/// One decoding pass; `None` when nothing was decoded.
+fn decode_once(tex: &str) -> Option<String> {
     let bytes = tex.as_bytes();
     let mut out = String::with_capacity(tex.len());
     let mut idx = 0;
     let mut changed = false;
     while idx < tex.len() {
         let b = bytes[idx];
+        if b == b'\\' && bytes.get(idx + 1) == Some(&b'$') {
+            out.push_str("\\$");
+            idx += 2;
+            continue;
+        }
+        if b == b'$'
+            && let Some(close) = math_end(tex, idx)
+        {
+            out.push_str(&tex[idx..=close]);
+            idx = close + 1;
+            continue;
+        }
         if b == b'{'
             && bytes.get(idx + 1) == Some(&b'\\')
             && let Some((decoded, end)) = decode_command(tex, idx + 1)
@@ -212,7 +283,22 @@ pub fn decode_accents(tex: &str) -> String {
         out.push(c);
         idx += c.len_utf8();
     }
-    if changed { out.nfc().collect() } else { out }
+    changed.then(|| out.nfc().collect())
+}
+
+/// The offset of the `$` closing the math that opens at `open`: the next
+/// dollar not escaped by a backslash.
+fn math_end(tex: &str, open: usize) -> Option<usize> {
+    let bytes = tex.as_bytes();
+    let mut idx = open + 1;
+    while idx < bytes.len() {
+        match bytes[idx] {
+            b'\\' => idx += 2,
+            b'$' => return Some(idx),
+            _ => idx += 1,
+        }
+    }
+    None
 }
 
 /// Decodes one accent or letter macro at `start` (which holds the backslash).
@@ -342,6 +428,24 @@ fn combining_mark(accent: char) -> Option<char> {
     })
 }
 
+/// `text` itself when its braces balance; otherwise every brace escaped as
+/// `\\textbraceleft{}` / `\\textbraceright{}`, since an unbalanced brace would
+/// swallow the rest of a `.bib` file.
+pub fn balance_braces(text: &str) -> std::borrow::Cow<'_, str> {
+    if unbalanced_brace(text).is_none() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut escaped = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '{' => escaped.push_str("\\textbraceleft{}"),
+            '}' => escaped.push_str("\\textbraceright{}"),
+            _ => escaped.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(escaped)
+}
+
 /// Finds the byte offset of the first brace that does not balance, if any.
 /// Like BibTeX, a backslash does not stop a brace from counting.
 pub fn unbalanced_brace(tex: &str) -> Option<usize> {
@@ -391,6 +495,41 @@ mod tests {
         );
         assert_eq!(to_plain("290--307", true), "290--307");
         assert_eq!(to_plain("a---b", false), "a—b");
+    }
+
+    #[test]
+    fn escape_gives_the_readers_canonical_form() {
+        assert_eq!(escape("  a\n\tb\u{2028} c  "), "a b c");
+        assert_eq!(escape("a\u{0}b\u{7}"), "ab");
+        // A no-break space is a character of the value, not a separator.
+        assert_eq!(escape("a\u{a0} b"), "a\u{a0} b");
+        assert_eq!(collapse_whitespace("a\u{a0}\u{a0}b"), "a\u{a0}\u{a0}b");
+    }
+
+    #[test]
+    fn math_is_kept_only_when_every_reader_reads_it_back() {
+        assert_eq!(escape("$x_1$ and $a^2$"), "$x_1$ and $a^2$");
+        // `%` would start a comment, `\{` is matched differently by different
+        // readers, a trailing backslash escapes the closing dollar.
+        assert_eq!(escape("$a_%$"), "\\$a\\_\\%\\$");
+        assert_eq!(
+            escape("$\\{}_$"),
+            "\\$\\textbackslash{}\\textbraceleft{}\\textbraceright{}\\_\\$"
+        );
+        assert_eq!(escape("$a_\\$"), "\\$a\\_\\textbackslash{}\\$");
+        assert_eq!(escape("${x_1$"), "\\$\\textbraceleft{}x\\_1\\$");
+    }
+
+    #[test]
+    fn decoding_is_idempotent_and_leaves_math_alone() {
+        // One round leaves `\"ä`, which a second reading would decode again.
+        assert_eq!(decode_accents(r#"\"\"a"#), "ä\u{308}".nfc().collect::<String>());
+        for text in [r#"\"\"a"#, r"\'{\i}", r"{\ss}\o{}", r"\c\c c"] {
+            let once = decode_accents(text);
+            assert_eq!(decode_accents(&once), once, "{text}");
+        }
+        assert_eq!(decode_accents(r#"$\"a$ \"a"#), r#"$\"a$ ä"#);
+        assert_eq!(decode_accents(r#"\$\"a\$"#), r#"\$ä\$"#);
     }
 
     #[test]

@@ -1,6 +1,9 @@
 //! BibTeX name lists: `Family, Given and {Corporate Name} and others`.
 
+use std::borrow::Cow;
+
 use crate::model::Name;
+use crate::tex;
 
 /// Splits a name list on ` and ` outside braces and parses each name.
 pub fn parse_names(list: &str) -> Vec<Name> {
@@ -8,48 +11,105 @@ pub fn parse_names(list: &str) -> Vec<Name> {
 }
 
 /// Writes a name list that [`parse_names`] reads back to the same names.
+///
+/// Each person is written in BibTeX's classic form (`von Last, Jr, First`)
+/// when that form reads back to the same parts; otherwise (a family name that
+/// starts in lower case, a part with a comma or a lone `and`, an `=` that
+/// biber would take for the extended format) in biblatex's extended name
+/// format, `family={...}, given={...}`, whose braced values read back as they are.
 pub fn write_names(names: &[Name]) -> String {
     let mut out = String::new();
     for (idx, name) in names.iter().enumerate() {
         if idx > 0 {
             out.push_str(" and ");
         }
-        match name {
-            Name::Others => out.push_str("others"),
-            Name::Literal(literal) => {
-                out.push('{');
-                out.push_str(literal);
-                out.push('}');
-            }
-            Name::Person { family, given, prefix, suffix } => {
-                if !prefix.is_empty() {
-                    out.push_str(&protect(prefix));
-                    out.push(' ');
-                }
-                out.push_str(&protect(family));
-                if !suffix.is_empty() {
-                    out.push_str(", ");
-                    out.push_str(&protect(suffix));
-                    out.push_str(", ");
-                    out.push_str(&protect(given));
-                } else if !given.is_empty() {
-                    out.push_str(", ");
-                    out.push_str(&protect(given));
-                } else if family.split_whitespace().count() > 1 && prefix.is_empty() {
-                    // `Lloyd Webber` alone would read as given + family.
-                    out.push(',');
-                }
-            }
-        }
+        out.push_str(&write_name(name));
     }
     out
 }
 
-/// Braces the words of a name part that would otherwise be read as list or part separators.
-fn protect(part: &str) -> String {
-    let needs_braces = part.contains(',')
-        || part.split_whitespace().any(|word| word.eq_ignore_ascii_case("and"));
-    if needs_braces { format!("{{{part}}}") } else { part.to_string() }
+fn write_name(name: &Name) -> String {
+    match name {
+        Name::Others => "others".to_string(),
+        Name::Literal(literal) => format!("{{{}}}", tex::balance_braces(literal)),
+        Name::Person { family, given, prefix, suffix } => {
+            // A part with unbalanced braces cannot be written as it is;
+            // escaping its braces part by part keeps the other parts apart.
+            let parts =
+                [family, given, prefix, suffix].map(|part| tex::balance_braces(part));
+            if parts.iter().any(|part| matches!(part, Cow::Owned(_))) {
+                let [family, given, prefix, suffix] = parts.map(Cow::into_owned);
+                return write_person(&Name::Person { family, given, prefix, suffix });
+            }
+            write_person(name)
+        }
+    }
+}
+
+/// A person in the classic form where it reads back the same everywhere,
+/// else in the extended name format.
+fn write_person(name: &Name) -> String {
+    let Name::Person { family, given, prefix, suffix } = name else {
+        return write_name(name);
+    };
+    // Braces and lower-case words in the von and last parts are read
+    // differently by different readers: BibTeX takes `{and}` for an
+    // upper-case word, the biblatex crate for a particle, and it
+    // leaves `Aa a, B` without a family name.
+    if let Some(classic) = classic_form(family, given, prefix, suffix)
+        && !classic.contains('=')
+        && !family.contains('{')
+        && !prefix.contains('{')
+        && !split_top_level_words(family).into_iter().any(starts_lower)
+        && reads_back(&classic, name)
+    {
+        return classic;
+    }
+    let mut extended = Vec::with_capacity(4);
+    for (part, value) in
+        [("family", family), ("given", given), ("prefix", prefix), ("suffix", suffix)]
+    {
+        if !value.is_empty() {
+            extended.push(format!("{part}={{{value}}}"));
+        }
+    }
+    extended.join(", ")
+}
+
+/// `prefix family, suffix, given` with the fewest commas that keep it
+/// unambiguous, or `None` where the classic form is read differently by
+/// different readers: a family name of several words without a given name
+/// (`Lloyd Webber,` is right for BibTeX, but the biblatex crate splits it).
+fn classic_form(family: &str, given: &str, prefix: &str, suffix: &str) -> Option<String> {
+    if given.is_empty() && split_top_level_words(family).len() > 1 {
+        return None;
+    }
+    let mut out = String::new();
+    if !prefix.is_empty() {
+        out.push_str(prefix);
+        out.push(' ');
+    }
+    out.push_str(family);
+    if !suffix.is_empty() {
+        out.push_str(", ");
+        out.push_str(suffix);
+        out.push_str(", ");
+        out.push_str(given);
+    } else if !given.is_empty() {
+        out.push_str(", ");
+        out.push_str(given);
+    }
+    Some(out)
+}
+
+/// Whether `written` reads back as `name`, also between other names of a list.
+fn reads_back(written: &str, name: &Name) -> bool {
+    let other = Name::person("X", "");
+    let in_list = parse_names(&format!("X and {written} and X"));
+    in_list.len() == 3
+        && in_list[0] == other
+        && in_list[1] == *name
+        && in_list[2] == other
 }
 
 /// Splits on the word `and` (any case) at brace depth 0.
@@ -227,15 +287,14 @@ fn split_von_last(von_last: &str) -> (String, String) {
     if words.is_empty() {
         return (String::new(), String::new());
     }
-    // von = the longest run of words up to the last lower-case word, leaving at least one word.
+    // von = the longest run of words up to the last lower-case word, leaving
+    // at least one word: BibTeX's rule, which biber and the biblatex crate
+    // follow too, so `Van der Waals, J.` has the prefix `Van der`.
     let last_idx = words.len() - 1;
     let von_end = (0..last_idx)
         .rev()
         .find(|&idx| starts_lower(words[idx]))
         .map_or(0, |idx| idx + 1);
-    if von_end > 0 && !starts_lower(words[0]) {
-        return (String::new(), words.join(" "));
-    }
     (words[..von_end].join(" "), words[von_end..].join(" "))
 }
 
@@ -319,6 +378,41 @@ mod tests {
                 Name::person("Doe", "J."),
                 Name::Others
             ]
+        );
+    }
+
+    #[test]
+    fn von_follows_bibtex_in_the_comma_form() {
+        assert_eq!(
+            parse_name("Van der Waals, Johannes"),
+            person("Waals", "Johannes", "Van der", "")
+        );
+        assert_eq!(parse_name("Aa a, B"), person("Aa a", "B", "", ""));
+    }
+
+    #[test]
+    fn ambiguous_names_use_the_extended_format() {
+        let cases = [
+            // Fuzz case: a comma inside braces used to get a second pair of braces.
+            (person("i", "{\\0{, }}", "", ""), "family={i}, given={{\\0{, }}}"),
+            (person("dos Santos", "Ana", "", ""), "family={dos Santos}, given={Ana}"),
+            (person("Lloyd Webber", "", "", ""), "family={Lloyd Webber}"),
+            (person("Smith, Jr", "Ann", "", ""), "family={Smith, Jr}, given={Ann}"),
+            (person("A=B", "C", "", ""), "family={A=B}, given={C}"),
+            (person("others", "", "", ""), "family={others}"),
+            (
+                person("Smith", "Ann and Bob", "", ""),
+                "family={Smith}, given={Ann and Bob}",
+            ),
+            (person("{NASA}", "", "", ""), "family={{NASA}}"),
+        ];
+        for (name, written) in cases {
+            assert_eq!(write_names(std::slice::from_ref(&name)), written);
+            assert_eq!(parse_names(written), vec![name]);
+        }
+        assert_eq!(
+            write_names(&[person("Berg", "Anna", "van der", "")]),
+            "van der Berg, Anna"
         );
     }
 

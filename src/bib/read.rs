@@ -338,17 +338,7 @@ impl<'a> Reader<'a> {
                 line_start: self.lines.line(value_at),
                 line_end: self.lines.line(value_end.saturating_sub(1)),
             };
-            let value = match field_kind(&name) {
-                FieldKind::Names => {
-                    Value::Names(parse_names(&collapse(&tex::decode_accents(&raw))))
-                }
-                FieldKind::Verbatim | FieldKind::Date => {
-                    Value::Text(raw.trim().to_string())
-                }
-                FieldKind::Literal | FieldKind::Range => {
-                    Value::Text(collapse(&tex::decode_accents(&raw)))
-                }
-            };
+            let value = field_value(&name, &raw);
             if fields.contains_key(&name) {
                 let position = self.lines.position(name_at);
                 self.diagnostics.push(Diagnostic::new(
@@ -548,22 +538,21 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// BibTeX collapses runs of white space (line breaks included) to one space.
-fn collapse(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    let mut pending_space = false;
-    for c in value.chars() {
-        if c.is_whitespace() {
-            pending_space = !out.is_empty();
-        } else {
-            if pending_space {
-                out.push(' ');
-                pending_space = false;
-            }
-            out.push(c);
+/// A raw value (between the delimiters, macros expanded) as the model holds it.
+///
+/// White space is collapsed first, as BibTeX does for every field, then
+/// accent macros are decoded in literal and name fields. Both steps are
+/// idempotent and decoding never creates white space, so the result reads
+/// back to itself when written: the round-trip invariant of the store.
+fn field_value(name: &str, raw: &str) -> Value {
+    let collapsed = tex::collapse_whitespace(raw);
+    match field_kind(name) {
+        FieldKind::Names => Value::Names(parse_names(&tex::decode_accents(&collapsed))),
+        FieldKind::Verbatim | FieldKind::Date => Value::Text(collapsed),
+        FieldKind::Literal | FieldKind::Range => {
+            Value::Text(tex::decode_accents(&collapsed))
         }
     }
-    out
 }
 
 #[cfg(test)]
@@ -598,6 +587,26 @@ mod tests {
         assert_eq!(file.comments[0], "a comment");
         assert_eq!(a.sources[0].line_start, 4);
         assert_eq!(a.sources[0].line_end, 9);
+    }
+
+    #[test]
+    fn values_are_collapsed_before_decoding() {
+        // Decoding after collapsing: `\c` and its letter on another line.
+        assert_eq!(
+            field_value("title", "Fran\\c\n  cais"),
+            Value::Text("Français".into())
+        );
+        // Verbatim and date fields are collapsed too: a line break must not
+        // reach the store (a new line starting with `@x{` would end the value).
+        assert_eq!(
+            field_value("url", " https://a.org/x\n  y "),
+            Value::Text("https://a.org/x y".into())
+        );
+        // Only ASCII white space is collapsed.
+        assert_eq!(
+            field_value("title", "a\u{a0}\u{a0}b"),
+            Value::Text("a\u{a0}\u{a0}b".into())
+        );
     }
 
     #[test]

@@ -37,34 +37,26 @@ pub fn write_entry(entry: &Entry, out: &mut String) {
             out.push(' ');
         }
         out.push_str(" = {");
-        match &field.value {
-            Value::Names(names) => out.push_str(&write_names(names)),
-            Value::Text(text) => out.push_str(&value_text(name, text)),
-        }
+        let text = match &field.value {
+            Value::Names(names) => write_names(names),
+            Value::Text(text) => value_text(name, text),
+        };
+        // Name parts are balanced by `write_names`; this catches literals.
+        out.push_str(&tex::balance_braces(&text));
         out.push_str("},\n");
     }
     out.push_str("}\n");
 }
 
-/// A literal as it must appear between the value braces.
+/// A literal as it must appear between the value braces: white space
+/// collapsed as the reader would (a line break in a value, say a URL
+/// continued over RIS lines, must not reach the file), `--` in ranges.
 fn value_text(name: &str, text: &str) -> String {
-    let text = match field_kind(name) {
-        FieldKind::Range => normalise_range(text),
-        _ => text.to_string(),
-    };
-    // Unbalanced braces would swallow the rest of the file: escape them instead.
-    if tex::unbalanced_brace(&text).is_some() {
-        let mut escaped = String::with_capacity(text.len() + 16);
-        for c in text.chars() {
-            match c {
-                '{' => escaped.push_str("\\textbraceleft{}"),
-                '}' => escaped.push_str("\\textbraceright{}"),
-                _ => escaped.push(c),
-            }
-        }
-        return escaped;
+    let text = tex::collapse_whitespace(text);
+    match field_kind(name) {
+        FieldKind::Range => normalise_range(&text),
+        _ => text,
     }
-    text
 }
 
 /// Page ranges with `--`: `12-34`, `12–34` and `12—34` become `12--34`.
@@ -128,6 +120,21 @@ mod tests {
 }
 ";
         assert_eq!(to_bib_string(&[entry]), expected);
+    }
+
+    #[test]
+    fn values_that_would_not_read_back_are_made_safe() {
+        let mut entry = Entry::new("k", "misc");
+        entry.set_text("url", "https://a.org/x\n@misc{y,", None);
+        entry.set("author", Value::Names(vec![Name::Literal("A {B".into())]), None);
+        let written = to_bib_string(&[entry]);
+        assert_eq!(
+            written,
+            "@misc{k,\n  url          = {https://a.org/x @misc\\textbraceleft{}y,},\n  author       = {{A \\textbraceleft{}B}},\n}\n"
+        );
+        let reread = crate::bib::parse(&written, "w.bib");
+        assert!(reread.diagnostics.is_empty(), "{:?}", reread.diagnostics);
+        assert_eq!(to_bib_string(&reread.value.entries), written);
     }
 
     #[test]
