@@ -1,0 +1,17 @@
+//! The RIS reader on arbitrary input: it never panics, and whatever it reads
+//! is imported, written as BibLaTeX, re-read and re-written to the same bytes.
+#![no_main]
+
+use std::path::Path;
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|bytes: &[u8]| {
+    // The whole ingest path: decoding (UTF-8, UTF-16, Windows-1252) and detection.
+    let _ = biblink::ingest::ingest(Path::new("fuzz.ris"), "fuzz.ris", bytes);
+    let _ = biblink::ingest::ingest(Path::new("fuzz.txt"), "fuzz.txt", bytes);
+    let Ok(text) = std::str::from_utf8(bytes) else { return };
+    let parsed = biblink::ris::parse(text, "fuzz.ris");
+    // RIS entries have no keys yet: the store gives them theirs.
+    let _ = biblink_fuzz::check_store_round_trip(parsed.value);
+});
