@@ -71,72 +71,94 @@ pub fn split_tag_line(line: &str) -> Option<(&str, &str, usize)> {
 /// Splits RIS text into raw records. Lines outside records that are not tag
 /// lines are ignored; `junk_lines` counts the non-blank ones.
 pub fn records(text: &str) -> (Vec<RawRecord>, usize) {
-    let mut records = Vec::new();
-    let mut current: Option<RawRecord> = None;
-    let mut junk_lines = 0;
-    let mut line_no: u32 = 0;
-    for line in lines(text) {
-        line_no += 1;
-        match split_tag_line(line) {
-            Some((tag, value, value_offset)) => {
-                if tag == "ER" {
-                    if let Some(mut record) = current.take() {
-                        record.line_end = line_no;
-                        record.closed = true;
-                        records.push(record);
-                    }
-                    continue;
-                }
-                // A TY inside an open record that already has a TY starts a new one.
-                if tag == "TY"
-                    && let Some(record) = current.take_if(|record| {
-                        record.tags.iter().any(|existing| existing.tag == "TY")
-                    })
-                {
-                    records.push(record);
-                }
-                let record = current.get_or_insert_with(|| RawRecord {
-                    tags: Vec::new(),
-                    line_start: line_no,
-                    line_end: line_no,
-                    closed: false,
-                });
-                record.line_end = line_no;
-                let value_column = line[..value_offset].chars().count() as u32 + 1;
-                record.tags.push(RawTag {
-                    tag: tag.to_string(),
-                    value: value.to_string(),
-                    line_start: line_no,
-                    line_end: line_no,
-                    value_column,
-                });
-            }
-            None => {
-                let content =
-                    line.trim_matches(['\u{feff}', ' ', '\t', '\u{2028}', '\u{2029}']);
-                if content.is_empty() {
-                    continue;
-                }
-                match current.as_mut().and_then(|record| {
-                    record.line_end = line_no;
-                    record.tags.last_mut()
-                }) {
-                    Some(last) => {
-                        if !last.value.is_empty() {
-                            last.value.push('\n');
+    let mut lexer = lexer(text);
+    let records = lexer.by_ref().collect();
+    (records, lexer.junk_lines)
+}
+
+/// The records of [`records`], one at a time: a caller that converts each
+/// record as it comes never holds the raw form of the whole file.
+pub(crate) struct Records<'a, I: Iterator<Item = &'a str>> {
+    lines: I,
+    line_no: u32,
+    current: Option<RawRecord>,
+    /// Non-blank lines outside records, so far.
+    pub(crate) junk_lines: usize,
+}
+
+/// The records of `text`, lexed as they are asked for.
+pub(crate) fn lexer(text: &str) -> Records<'_, impl Iterator<Item = &str>> {
+    Records { lines: lines(text), line_no: 0, current: None, junk_lines: 0 }
+}
+
+impl<'a, I: Iterator<Item = &'a str>> Iterator for Records<'a, I> {
+    type Item = RawRecord;
+
+    fn next(&mut self) -> Option<RawRecord> {
+        for line in self.lines.by_ref() {
+            self.line_no += 1;
+            let line_no = self.line_no;
+            match split_tag_line(line) {
+                Some((tag, value, value_offset)) => {
+                    if tag == "ER" {
+                        if let Some(mut record) = self.current.take() {
+                            record.line_end = line_no;
+                            record.closed = true;
+                            return Some(record);
                         }
-                        last.value.push_str(content);
-                        last.line_end = line_no;
+                        continue;
                     }
-                    None => junk_lines += 1,
+                    // A TY inside an open record that already has a TY starts a new one.
+                    let finished = if tag == "TY" {
+                        self.current.take_if(|record| {
+                            record.tags.iter().any(|existing| existing.tag == "TY")
+                        })
+                    } else {
+                        None
+                    };
+                    let record = self.current.get_or_insert_with(|| RawRecord {
+                        tags: Vec::new(),
+                        line_start: line_no,
+                        line_end: line_no,
+                        closed: false,
+                    });
+                    record.line_end = line_no;
+                    let value_column = line[..value_offset].chars().count() as u32 + 1;
+                    record.tags.push(RawTag {
+                        tag: tag.to_string(),
+                        value: value.to_string(),
+                        line_start: line_no,
+                        line_end: line_no,
+                        value_column,
+                    });
+                    if finished.is_some() {
+                        return finished;
+                    }
+                }
+                None => {
+                    let content = line
+                        .trim_matches(['\u{feff}', ' ', '\t', '\u{2028}', '\u{2029}']);
+                    if content.is_empty() {
+                        continue;
+                    }
+                    match self.current.as_mut().and_then(|record| {
+                        record.line_end = line_no;
+                        record.tags.last_mut()
+                    }) {
+                        Some(last) => {
+                            if !last.value.is_empty() {
+                                last.value.push('\n');
+                            }
+                            last.value.push_str(content);
+                            last.line_end = line_no;
+                        }
+                        None => self.junk_lines += 1,
+                    }
                 }
             }
         }
+        self.current.take()
     }
-    if let Some(record) = current {
-        records.push(record);
-    }
-    (records, junk_lines)
 }
 
 /// Lines of `text`, split at LF, CRLF or CR, without their terminators.

@@ -1,6 +1,6 @@
 //! Raw RIS records to model entries, following the table in [`super::tags`].
 
-use super::lex::{RawRecord, RawTag, records};
+use super::lex::{RawRecord, RawTag, lexer};
 use super::tags::{self, Class, Target};
 use crate::diag::{Diagnostic, Parsed, Position, Severity};
 use crate::model::{Date, Entry, Extra, Name, Origin, Source, Value};
@@ -11,9 +11,18 @@ use crate::{doi, tex};
 /// Never fails as a whole: every record that can be read is returned, and
 /// every problem is a diagnostic with its line and column.
 pub fn parse(text: &str, file: &str) -> Parsed<Vec<Entry>> {
-    let (raw_records, _junk) = records(text);
     let mut diagnostics = Vec::new();
-    if raw_records.is_empty() {
+    // Each record is converted as soon as it is lexed and then dropped: the
+    // raw form of a whole file would take several times the file's size.
+    let mut entries = Vec::new();
+    let mut n_records = 0;
+    for record in lexer(text) {
+        n_records += 1;
+        if let Some(entry) = convert(&record, file, &mut diagnostics) {
+            entries.push(entry);
+        }
+    }
+    if n_records == 0 {
         diagnostics.push(
             Diagnostic::new(
                 "RIS001",
@@ -24,12 +33,6 @@ pub fn parse(text: &str, file: &str) -> Parsed<Vec<Entry>> {
             )
             .with_help("RIS records start with a 'TY  - TYPE' line and end with 'ER  -'"),
         );
-    }
-    let mut entries = Vec::with_capacity(raw_records.len());
-    for record in &raw_records {
-        if let Some(entry) = convert(record, file, &mut diagnostics) {
-            entries.push(entry);
-        }
     }
     Parsed { value: entries, diagnostics }
 }
@@ -191,7 +194,24 @@ fn push_extra(entry: &mut Entry, tag: &RawTag) {
 
 /// Whitespace (including continuation line breaks) collapsed to single spaces.
 fn collapse(value: &str) -> String {
-    value.split_whitespace().collect::<Vec<_>>().join(" ")
+    // Most values are collapsed already: copy them without splitting.
+    let mut after_space = true;
+    let is_collapsed = value.chars().all(|c| {
+        let ok = if c == ' ' { !after_space } else { !c.is_whitespace() };
+        after_space = c == ' ';
+        ok
+    }) && !after_space;
+    if is_collapsed || value.is_empty() {
+        return value.to_string();
+    }
+    let mut out = String::with_capacity(value.len());
+    for word in value.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 fn same_text(a: &str, b: &str) -> bool {
@@ -1081,6 +1101,29 @@ fn split_particle(family: &str) -> (String, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn collapse_shortcut_agrees_with_splitting() {
+        for value in [
+            "",
+            " ",
+            "a",
+            "a b",
+            " a",
+            "a ",
+            "a  b",
+            "a\nb",
+            "a\tb",
+            "a\u{a0}b",
+            "a\u{2028}b",
+            "Müller, J. ",
+            "\u{3000}x",
+            "x y z",
+        ] {
+            let expected = value.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(collapse(value), expected, "{value:?}");
+        }
+    }
 
     fn person(family: &str, given: &str, prefix: &str, suffix: &str) -> Name {
         Name::Person {
