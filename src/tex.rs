@@ -16,6 +16,13 @@ use unicode_normalization::UnicodeNormalization;
 /// as BibTeX itself does, and control characters, which no bibliographic
 /// value holds on purpose, are dropped.
 pub fn escape(plain: &str) -> String {
+    if is_escaped_already(plain) {
+        return plain.to_string();
+    }
+    escape_in_full(plain)
+}
+
+fn escape_in_full(plain: &str) -> String {
     let plain = collapse_whitespace(&without_controls(plain));
     let mut out = String::with_capacity(plain.len() + 8);
     let mut rest = plain.as_str();
@@ -35,6 +42,23 @@ pub fn escape(plain: &str) -> String {
     }
     escape_into(rest, &mut out);
     out
+}
+
+/// Whether [`escape`] would return `plain` unchanged: no control characters,
+/// no white space but single spaces between words, no TeX specials. Most values
+/// are like that, and checking takes one pass and no allocation.
+fn is_escaped_already(plain: &str) -> bool {
+    let mut after_space = true;
+    for c in plain.chars() {
+        match c {
+            ' ' if after_space => return false,
+            ' ' => after_space = true,
+            '\\' | '~' | '^' | '{' | '}' | '&' | '%' | '#' | '_' | '$' => return false,
+            c if is_space(c) || c.is_control() => return false,
+            _ => after_space = false,
+        }
+    }
+    !after_space || plain.is_empty()
 }
 
 /// Collapses runs of white space to one space and trims both ends, as BibTeX
@@ -468,6 +492,31 @@ pub fn unbalanced_brace(tex: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escaping_shortcut_agrees_with_full_escaping() {
+        for plain in [
+            "",
+            " ",
+            "The rise of Ant Financial",
+            "Müller, Jörg — 中国",
+            " leading",
+            "trailing ",
+            "two  spaces",
+            "tab\there",
+            "line\nbreak",
+            "no\u{a0}break",
+            "sep\u{2028}arator",
+            "control\u{1}char",
+            "c1\u{85}control",
+            "50% & $x^2$ #1 a_b ~ {} \\",
+        ] {
+            assert_eq!(escape(plain), escape_in_full(plain), "{plain:?}");
+            if is_escaped_already(plain) {
+                assert_eq!(escape_in_full(plain), plain, "{plain:?}");
+            }
+        }
+    }
 
     #[test]
     fn accents_decode_in_every_spelling() {
