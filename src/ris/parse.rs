@@ -195,13 +195,7 @@ fn push_extra(entry: &mut Entry, tag: &RawTag) {
 /// Whitespace (including continuation line breaks) collapsed to single spaces.
 fn collapse(value: &str) -> String {
     // Most values are collapsed already: copy them without splitting.
-    let mut after_space = true;
-    let is_collapsed = value.chars().all(|c| {
-        let ok = if c == ' ' { !after_space } else { !c.is_whitespace() };
-        after_space = c == ' ';
-        ok
-    }) && !after_space;
-    if is_collapsed || value.is_empty() {
+    if value.is_empty() || is_collapsed(value) {
         return value.to_string();
     }
     let mut out = String::with_capacity(value.len());
@@ -212,6 +206,28 @@ fn collapse(value: &str) -> String {
         out.push_str(word);
     }
     out
+}
+
+/// Whether `value` has no white space but single spaces between words.
+fn is_collapsed(value: &str) -> bool {
+    let mut after_space = true;
+    for (idx, &byte) in value.as_bytes().iter().enumerate() {
+        match byte {
+            b' ' if after_space => return false,
+            b' ' => after_space = true,
+            b'\t' | b'\n' | 0x0B | 0x0C | b'\r' => return false,
+            // The lead bytes of U+0085, U+00A0, U+1680, U+2000-U+205F and U+3000:
+            // only these can start a non-ASCII white space character.
+            0xC2 | 0xE1 | 0xE2 | 0xE3 => {
+                if value[idx..].chars().next().is_some_and(char::is_whitespace) {
+                    return false;
+                }
+                after_space = false;
+            }
+            _ => after_space = false,
+        }
+    }
+    !after_space
 }
 
 fn same_text(a: &str, b: &str) -> bool {
@@ -1119,9 +1135,22 @@ mod tests {
             "Müller, J. ",
             "\u{3000}x",
             "x y z",
+            "a\u{85}b",
+            "a\u{1680}b",
+            "a\u{200a}b",
+            "a\u{205f}b",
+            "a\u{2060}b",
+            "a\u{1c}b",
+            "中国 “x” — é",
         ] {
             let expected = value.split_whitespace().collect::<Vec<_>>().join(" ");
             assert_eq!(collapse(value), expected, "{value:?}");
+        }
+        for c in
+            (0x80..=0x10FFFF).filter_map(char::from_u32).filter(|c| c.is_whitespace())
+        {
+            let lead = c.to_string().as_bytes()[0];
+            assert!(matches!(lead, 0xC2 | 0xE1 | 0xE2 | 0xE3), "{c:?}");
         }
     }
 
