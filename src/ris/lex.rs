@@ -88,7 +88,71 @@ pub(crate) struct Records<'a, I: Iterator<Item = &'a str>> {
 
 /// The records of `text`, lexed as they are asked for.
 pub(crate) fn lexer(text: &str) -> Records<'_, impl Iterator<Item = &str>> {
-    Records { lines: lines(text), line_no: 0, current: None, junk_lines: 0 }
+    lexer_after(text, 0)
+}
+
+/// The records of `text`, a part of a file that starts after its line
+/// `lines_before` and outside any record (see [`split_between_records`]).
+pub(crate) fn lexer_after(
+    text: &str,
+    lines_before: u32,
+) -> Records<'_, impl Iterator<Item = &str>> {
+    Records { lines: lines(text), line_no: lines_before, current: None, junk_lines: 0 }
+}
+
+/// Where `text` can be cut into up to `n_parts` parts that lex, each on its
+/// own, into exactly the records of the whole: the cuts are at the start of
+/// a line that follows an `ER` line, which leaves no record open. Returns
+/// each part with the number of lines before it.
+pub(crate) fn split_between_records(text: &str, n_parts: usize) -> Vec<(&str, u32)> {
+    let bytes = text.as_bytes();
+    let mut parts = Vec::with_capacity(n_parts);
+    let mut start = 0;
+    let mut lines_before = 0u32;
+    for part_idx in 1..n_parts {
+        let target = (text.len() / n_parts * part_idx).max(start);
+        let Some(cut) = cut_after(text, target) else { break };
+        let part = &text[start..cut];
+        parts.push((part, lines_before));
+        lines_before += count_line_ends(&bytes[start..cut]);
+        start = cut;
+    }
+    parts.push((&text[start..], lines_before));
+    parts
+}
+
+/// The first cut at or after `from` (see [`split_between_records`]).
+fn cut_after(text: &str, from: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let finder = memchr::memmem::Finder::new(b"\nER");
+    let mut search = from;
+    while let Some(found) = finder.find(&bytes[search..]) {
+        let line_start = search + found + 1;
+        search = line_start;
+        let line_end = memchr::memchr2(b'\n', b'\r', &bytes[line_start..])
+            .map_or(bytes.len(), |end| line_start + end);
+        if !matches!(split_tag_line(&text[line_start..line_end]), Some(("ER", _, _))) {
+            continue;
+        }
+        // Only LF and CRLF line ends: a lone CR would need the lexer's care.
+        match &bytes[line_end..] {
+            [b'\n', ..] => return Some(line_end + 1),
+            [b'\r', b'\n', ..] => return Some(line_end + 2),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Line ends in `bytes` as [`lines`] counts them: LF, CRLF or CR.
+fn count_line_ends(bytes: &[u8]) -> u32 {
+    let mut count = 0;
+    for idx in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+        if !(bytes[idx] == b'\r' && bytes.get(idx + 1) == Some(&b'\n')) {
+            count += 1;
+        }
+    }
+    count
 }
 
 impl<'a, I: Iterator<Item = &'a str>> Iterator for Records<'a, I> {

@@ -1,6 +1,6 @@
 //! Raw RIS records to model entries, following the table in [`super::tags`].
 
-use super::lex::{RawRecord, RawTag, lexer};
+use super::lex::{RawRecord, RawTag, lexer_after};
 use super::tags::{self, Class, Target};
 use crate::diag::{Diagnostic, Parsed, Position, Severity};
 use crate::model::{Date, Entry, Extra, Name, Origin, Source, Value};
@@ -11,16 +11,46 @@ use crate::{doi, tex};
 /// Never fails as a whole: every record that can be read is returned, and
 /// every problem is a diagnostic with its line and column.
 pub fn parse(text: &str, file: &str) -> Parsed<Vec<Entry>> {
-    let mut diagnostics = Vec::new();
-    // Each record is converted as soon as it is lexed and then dropped: the
-    // raw form of a whole file would take several times the file's size.
-    let mut entries = Vec::new();
-    let mut n_records = 0;
-    for record in lexer(text) {
-        n_records += 1;
-        if let Some(entry) = convert(&record, file, &mut diagnostics) {
-            entries.push(entry);
+    let n_parts = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(text.len() / PARALLEL_PART_BYTES)
+        .max(1);
+    parse_in_parts(text, file, n_parts)
+}
+
+/// Below this many bytes per part, a file is not worth a thread.
+const PARALLEL_PART_BYTES: usize = 1 << 20;
+
+/// Parses `text` cut into up to `n_parts` parts between records, one thread
+/// per part. The parts lex into exactly the records of the whole file, with
+/// the same line numbers, so the result is the same as one pass over it.
+fn parse_in_parts(text: &str, file: &str, n_parts: usize) -> Parsed<Vec<Entry>> {
+    let parts = if n_parts > 1 {
+        super::lex::split_between_records(text, n_parts)
+    } else {
+        vec![(text, 0)]
+    };
+    let mut results = std::thread::scope(|scope| {
+        let workers: Vec<_> = parts[1..]
+            .iter()
+            .map(|&(part, lines_before)| {
+                scope.spawn(move || parse_part(part, lines_before, file))
+            })
+            .collect();
+        let mut results = vec![parse_part(parts[0].0, parts[0].1, file)];
+        for worker in workers {
+            match worker.join() {
+                Ok(result) => results.push(result),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
         }
+        results
+    });
+    let n_records: usize = results.iter().map(|(_, _, n_records)| n_records).sum();
+    let (mut entries, mut diagnostics, _) = results.remove(0);
+    for (part_entries, part_diagnostics, _) in results {
+        entries.extend(part_entries);
+        diagnostics.extend(part_diagnostics);
     }
     if n_records == 0 {
         diagnostics.push(
@@ -35,6 +65,26 @@ pub fn parse(text: &str, file: &str) -> Parsed<Vec<Entry>> {
         );
     }
     Parsed { value: entries, diagnostics }
+}
+
+/// Entries, diagnostics and the number of records of a part of a file.
+fn parse_part(
+    text: &str,
+    lines_before: u32,
+    file: &str,
+) -> (Vec<Entry>, Vec<Diagnostic>, usize) {
+    let mut diagnostics = Vec::new();
+    // Each record is converted as soon as it is lexed and then dropped: the
+    // raw form of a whole file would take several times the file's size.
+    let mut entries = Vec::new();
+    let mut n_records = 0;
+    for record in lexer_after(text, lines_before) {
+        n_records += 1;
+        if let Some(entry) = convert(&record, file, &mut diagnostics) {
+            entries.push(entry);
+        }
+    }
+    (entries, diagnostics, n_records)
 }
 
 struct Converter<'a> {
@@ -1117,6 +1167,43 @@ fn split_particle(family: &str) -> (String, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parts_parse_like_the_whole_file() {
+        let record = "TY  - JOUR\nAU  - Müller, Jörg\nTI  - A title\nthat wraps\n\nPY  - 2019\nER  - \n\n";
+        let mut text = String::from("junk before\n");
+        for idx in 0..40 {
+            match idx % 7 {
+                0 => text.push_str(&record.replace('\n', "\r\n")),
+                1 => text.push_str("TY  - BOOK\nTI  - no end\nTY  - JOUR\nTI  - T\n"),
+                2 => text.push_str("ER  - \nTY  - XXXX\nZZ  - odd tag\nER  - \n"),
+                3 => text.push_str(
+                    "TY  - JOUR\nER  - \r\rTY  - CHAP\rTI  - CR only\rER  - \r",
+                ),
+                4 => {
+                    text.push_str("\u{feff}TY  - JOUR\nTI  - BOM\nER  -\njunk between\n")
+                }
+                _ => text.push_str(record),
+            }
+        }
+        text.push_str("TY  - JOUR\nTI  - open at the end");
+        let whole = parse_in_parts(&text, "x.ris", 1);
+        assert!(whole.value.len() > 40 && whole.diagnostics.len() > 10);
+        for n_parts in 2..12 {
+            let parts = super::super::lex::split_between_records(&text, n_parts);
+            assert!(parts.len() > 1, "{n_parts} parts");
+            assert_eq!(
+                parts.iter().map(|(part, _)| part.len()).sum::<usize>(),
+                text.len()
+            );
+            let split = parse_in_parts(&text, "x.ris", n_parts);
+            assert_eq!(split.value, whole.value, "{n_parts} parts");
+            assert_eq!(split.diagnostics, whole.diagnostics, "{n_parts} parts");
+        }
+        let empty = parse_in_parts("no records\nER  - \n\n", "x.ris", 3);
+        assert_eq!(empty.diagnostics.len(), 1);
+        assert_eq!(empty.diagnostics[0].code, "RIS001");
+    }
 
     #[test]
     fn collapse_shortcut_agrees_with_splitting() {
