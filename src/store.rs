@@ -104,43 +104,38 @@ impl Store {
             Err(source) => return Err(StoreError::Io { path: bib_path, source }),
         };
         let file_name = bib_path.display().to_string();
-        let parsed = bib::parse(&text, &file_name);
-        let diagnostics = parsed.diagnostics;
         let provenance_path = dir.join(PROVENANCE_FILE);
         let provenance_text = match fs::read_to_string(&provenance_path) {
             Ok(text) => text,
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => String::new(),
             Err(source) => return Err(StoreError::Io { path: provenance_path, source }),
         };
-        // Records borrow their strings from the text; a key's last record wins.
-        let mut records: Vec<Option<ProvenanceRecord<'_>>> = Vec::new();
-        let mut record_of_key: HashMap<Cow<'_, str>, usize> = HashMap::new();
-        for (line_idx, line) in provenance_text.lines().enumerate() {
-            if line.trim().is_empty() {
-                continue;
+        // The two files are parsed side by side.
+        let (parsed, provenance) = std::thread::scope(|scope| {
+            let provenance = scope
+                .spawn(|| ProvenanceRecords::parse(&provenance_text, &provenance_path));
+            let parsed = bib::parse(&text, &file_name);
+            match provenance.join() {
+                Ok(provenance) => (parsed, provenance),
+                Err(panic) => std::panic::resume_unwind(panic),
             }
-            let record: ProvenanceRecord<'_> =
-                serde_json::from_str(line).map_err(|error| {
-                    StoreError::Damaged(format!(
-                        "{}:{}: {error}",
-                        provenance_path.display(),
-                        line_idx + 1
-                    ))
-                })?;
-            // Cloning a borrowed key copies a pointer, not the string.
-            record_of_key.insert(record.key.clone(), records.len());
-            records.push(Some(record));
-        }
-        store.entries.reserve(parsed.value.entries.len());
-        for mut entry in parsed.value.entries {
+        });
+        let mut provenance = provenance?;
+        let diagnostics = parsed.diagnostics;
+        let mut entries = parsed.value.entries;
+        for entry in &mut entries {
             // Entries added by hand keep the store file itself as their source.
-            if let Some(record) = record_of_key
-                .remove(entry.key.as_str())
-                .and_then(|idx| records[idx].take())
-            {
-                record.apply(&mut entry);
+            if let Some(record) = provenance.take(&entry.key) {
+                record.apply(entry);
             }
-            store.insert_new(entry);
+        }
+        let entry_identities =
+            for_each_in_parallel(&mut entries, |entry| identities(entry));
+        store.entries.reserve(entries.len());
+        store.by_key.reserve(entries.len());
+        store.by_work.reserve(entries.len());
+        for (entry, entry_identities) in entries.into_iter().zip(entry_identities) {
+            store.insert_with(entry, entry_identities);
         }
         Ok(Parsed { value: store, diagnostics })
     }
@@ -197,14 +192,25 @@ impl Store {
     /// Merges entries into the store. Each becomes a new entry with a key, or
     /// is merged into the entry of the same work; conflicting values keep the
     /// stored one and are reported.
-    pub fn import(&mut self, entries: Vec<Entry>) -> (ImportReport, Vec<Diagnostic>) {
+    pub fn import(&mut self, mut entries: Vec<Entry>) -> (ImportReport, Vec<Diagnostic>) {
         let mut report = ImportReport::default();
         let mut diagnostics = Vec::new();
+        // What each entry needs that does not depend on the store is worked
+        // out first, on all cores; the merge itself then runs in input order.
+        let key_pattern = self.key_pattern.as_str();
+        let prepared = for_each_in_parallel(&mut entries, |entry| {
+            let notes = crate::normalize::normalize(entry);
+            // A new entry is indexed by the same identities it was looked up by.
+            let entry_identities = identities(entry);
+            let base_key =
+                entry.key.is_empty().then(|| bib::key::base_key(entry, key_pattern));
+            (notes, entry_identities, base_key)
+        });
         self.entries.reserve(entries.len());
-        for mut entry in entries {
-            diagnostics.extend(crate::normalize::normalize(&mut entry));
-            // Computed once: a new entry is indexed by the same identities it was looked up by.
-            let entry_identities = identities(&entry);
+        for (mut entry, (notes, entry_identities, base_key)) in
+            entries.into_iter().zip(prepared)
+        {
+            diagnostics.extend(notes);
             let existing = entry_identities.iter().find_map(|identity| {
                 if identity.starts_with("doi:") {
                     self.by_doi.get(identity).copied()
@@ -229,8 +235,12 @@ impl Store {
                     report.keys.push(self.entries[idx].key.clone());
                 }
                 None => {
-                    let key =
-                        self.assign_key(&entry, &entry_identities, &mut diagnostics);
+                    let key = self.assign_key(
+                        &entry,
+                        &entry_identities,
+                        base_key,
+                        &mut diagnostics,
+                    );
                     entry.key = key.clone();
                     self.insert_with(entry, entry_identities);
                     report.added += 1;
@@ -245,6 +255,7 @@ impl Store {
         &self,
         entry: &Entry,
         entry_identities: &[String],
+        base_key: Option<String>,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> String {
         if let Some(hint) =
@@ -270,13 +281,9 @@ impl Store {
             }
             return new_key;
         }
-        let base = bib::key::base_key(entry, &self.key_pattern);
+        let base =
+            base_key.unwrap_or_else(|| bib::key::base_key(entry, &self.key_pattern));
         bib::key::unique_key(&base, |key| self.by_key.contains_key(key))
-    }
-
-    fn insert_new(&mut self, entry: Entry) {
-        let entry_identities = identities(&entry);
-        self.insert_with(entry, entry_identities);
     }
 
     fn insert_with(&mut self, entry: Entry, entry_identities: Vec<String>) {
@@ -361,28 +368,28 @@ impl Store {
     }
 
     fn write_provenance(&self, out: &mut impl Write) -> std::io::Result<()> {
-        for entry in &self.entries {
-            serde_json::to_writer(&mut *out, &ProvenanceOf(entry))?;
-            out.write_all(b"\n")?;
-        }
-        Ok(())
+        write_rendered(out, &self.entries, |_first_idx, entries, buffer| {
+            for entry in entries {
+                // Writing to a Vec cannot fail.
+                let _ = serde_json::to_writer(&mut *buffer, &ProvenanceOf(entry));
+                buffer.push(b'\n');
+            }
+        })
     }
 
-    /// Writes what [`Store::to_bib_string`] returns, one entry at a time.
+    /// Writes what [`Store::to_bib_string`] returns.
     fn write_bib(&self, out: &mut impl Write) -> std::io::Result<()> {
         out.write_all(BIB_HEADER.as_bytes())?;
-        let mut buffer = String::with_capacity(64 * 1024);
-        for (idx, entry) in self.entries.iter().enumerate() {
-            if idx > 0 {
-                buffer.push('\n');
+        write_rendered(out, &self.entries, |first_idx, entries, buffer| {
+            let mut text = String::with_capacity(entries.len() * 800);
+            for (idx, entry) in entries.iter().enumerate() {
+                if first_idx + idx > 0 {
+                    text.push('\n');
+                }
+                bib::write_entry(entry, &mut text);
             }
-            bib::write_entry(entry, &mut buffer);
-            if buffer.len() >= 60 * 1024 {
-                out.write_all(buffer.as_bytes())?;
-                buffer.clear();
-            }
-        }
-        out.write_all(buffer.as_bytes())
+            buffer.extend_from_slice(text.as_bytes());
+        })
     }
 
     /// Writes the store into `dir` (sorted by key), each file through a
@@ -412,6 +419,85 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// Below this many items per thread, work is not worth a thread.
+const ITEMS_PER_THREAD: usize = 4096;
+
+/// `items.iter_mut().map(work).collect()`, in one contiguous chunk per core.
+fn for_each_in_parallel<T: Send, R: Send>(
+    items: &mut [T],
+    work: impl Fn(&mut T) -> R + Sync,
+) -> Vec<R> {
+    let n_threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(items.len() / ITEMS_PER_THREAD)
+        .max(1);
+    if n_threads == 1 {
+        return items.iter_mut().map(work).collect();
+    }
+    let chunk_len = items.len().div_ceil(n_threads);
+    let work = &work;
+    std::thread::scope(|scope| {
+        let mut chunks = items.chunks_mut(chunk_len);
+        let first = chunks.next().unwrap_or_default();
+        let workers: Vec<_> = chunks
+            .map(|chunk| {
+                scope.spawn(move || chunk.iter_mut().map(work).collect::<Vec<R>>())
+            })
+            .collect();
+        let mut results: Vec<R> = first.iter_mut().map(work).collect();
+        for worker in workers {
+            match worker.join() {
+                Ok(part) => results.extend(part),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        results
+    })
+}
+
+/// Renders `entries` block by block, the blocks of a round on all cores, and
+/// writes the blocks in order. `render(first_idx, block, buffer)` appends the
+/// text of `block`, whose first entry is `entries[first_idx]`.
+fn write_rendered(
+    out: &mut impl Write,
+    entries: &[Entry],
+    render: impl Fn(usize, &[Entry], &mut Vec<u8>) + Sync,
+) -> std::io::Result<()> {
+    let n_threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let render = &render;
+    let mut buffers: Vec<Vec<u8>> = vec![Vec::new(); n_threads];
+    for (round_idx, round) in entries.chunks(ITEMS_PER_THREAD * n_threads).enumerate() {
+        let round_start = round_idx * ITEMS_PER_THREAD * n_threads;
+        let blocks = round.chunks(ITEMS_PER_THREAD);
+        std::thread::scope(|scope| {
+            let mut jobs = blocks.zip(buffers.iter_mut()).enumerate();
+            let first = jobs.next();
+            let workers: Vec<_> = jobs
+                .map(|(block_idx, (block, buffer))| {
+                    scope.spawn(move || {
+                        buffer.clear();
+                        render(round_start + block_idx * ITEMS_PER_THREAD, block, buffer);
+                    })
+                })
+                .collect();
+            if let Some((_, (block, buffer))) = first {
+                buffer.clear();
+                render(round_start, block, buffer);
+            }
+            for worker in workers {
+                if let Err(panic) = worker.join() {
+                    std::panic::resume_unwind(panic);
+                }
+            }
+        });
+        let n_blocks = round.len().div_ceil(ITEMS_PER_THREAD);
+        for buffer in &buffers[..n_blocks] {
+            out.write_all(buffer)?;
+        }
+    }
+    Ok(())
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same directory.
@@ -716,6 +802,43 @@ impl Serialize for ExtrasOf<'_> {
             source: extra.source as u32,
             line: extra.line,
         }))
+    }
+}
+
+/// The lines of `provenance.jsonl`, found by key.
+struct ProvenanceRecords<'a> {
+    records: Vec<Option<ProvenanceRecord<'a>>>,
+    /// A key's last record wins.
+    record_of_key: HashMap<Cow<'a, str>, usize>,
+}
+
+impl<'a> ProvenanceRecords<'a> {
+    fn parse(text: &'a str, path: &Path) -> Result<Self, StoreError> {
+        let mut records = Vec::new();
+        let mut record_of_key = HashMap::new();
+        for (line_idx, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let record: ProvenanceRecord<'a> =
+                serde_json::from_str(line).map_err(|error| {
+                    StoreError::Damaged(format!(
+                        "{}:{}: {error}",
+                        path.display(),
+                        line_idx + 1
+                    ))
+                })?;
+            // Cloning a borrowed key copies a pointer, not the string.
+            record_of_key.insert(record.key.clone(), records.len());
+            records.push(Some(record));
+        }
+        Ok(ProvenanceRecords { records, record_of_key })
+    }
+
+    /// The record of `key`, once.
+    fn take(&mut self, key: &str) -> Option<ProvenanceRecord<'a>> {
+        let idx = self.record_of_key.remove(key)?;
+        self.records[idx].take()
     }
 }
 
