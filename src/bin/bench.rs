@@ -115,6 +115,9 @@ fn parse_count(text: &str) -> Option<usize> {
 struct Measure {
     /// The phase's own timing (not counting process start), or the wall time of the CLI.
     seconds: f64,
+    /// CPU time (user + system, all threads) over the same span: on a busy
+    /// machine, the part of the wall time that was actually spent working.
+    cpu_seconds: f64,
     /// Sub-steps, in order.
     steps: Vec<(String, f64)>,
     /// Peak resident set size in bytes.
@@ -236,6 +239,10 @@ fn run(options: &Options) -> Result<ExitCode, String> {
         bib_parse.seconds < LOAD_SECONDS,
     );
     report.push_str(&table.render());
+    let _ = writeln!(
+        report,
+        "time: wall clock, best run; cpu: user + system time of all threads in that run"
+    );
     let _ = writeln!(report, "\nsteps of the fastest run of each phase:");
     let phases: [(&str, Option<&Measure>); 5] = [
         ("RIS parse", Some(&ris_parse)),
@@ -375,6 +382,9 @@ fn run_child(args: &[&str]) -> Result<Measure, String> {
             (Some("seconds"), Some(value), None) => {
                 measure.seconds = value.parse().unwrap_or(f64::NAN)
             }
+            (Some("cpu"), Some(value), None) => {
+                measure.cpu_seconds = value.parse().unwrap_or(f64::NAN)
+            }
             (Some("peak"), Some(value), None) => {
                 measure.peak_bytes = value.parse().unwrap_or(0)
             }
@@ -402,12 +412,12 @@ fn run_cli_import(binary: &Path, ris: &Path, store: &Path) -> Result<Measure, St
         .stdout(std::process::Stdio::null())
         .spawn()
         .map_err(|error| format!("cannot run {}: {error}", binary.display()))?;
-    let (success, peak_bytes) = wait_with_peak(child)?;
+    let (success, peak_bytes, cpu_seconds) = wait_with_usage(child)?;
     let seconds = started.elapsed().as_secs_f64();
     if !success {
         return Err(format!("{} import failed", binary.display()));
     }
-    Ok(Measure { seconds, peak_bytes, ..Measure::default() })
+    Ok(Measure { seconds, cpu_seconds, peak_bytes, ..Measure::default() })
 }
 
 /// The `biblink` binary next to this one, if it has been built.
@@ -448,7 +458,7 @@ fn load_average() -> String {
 
 #[derive(Default)]
 struct Table {
-    rows: Vec<[String; 7]>,
+    rows: Vec<[String; 8]>,
 }
 
 impl Table {
@@ -473,6 +483,7 @@ impl Table {
         self.rows.push([
             name.to_string(),
             format!("{:.3} s", measure.seconds),
+            format!("{:.2} s", measure.cpu_seconds),
             rate,
             megabytes(measure.peak_bytes),
             format!("{factor:.1}x"),
@@ -483,7 +494,8 @@ impl Table {
     }
 
     fn render(&self) -> String {
-        let header = ["phase", "time", "rate", "peak RSS", "/input", "target", "result"];
+        let header =
+            ["phase", "time", "cpu", "rate", "peak RSS", "/input", "target", "result"];
         let mut widths = header.map(str::len);
         for row in &self.rows {
             for (width, cell) in widths.iter_mut().zip(row) {
@@ -491,10 +503,10 @@ impl Table {
             }
         }
         let mut out = String::from("\n");
-        let mut line = |cells: [&str; 7]| {
+        let mut line = |cells: [&str; 8]| {
             for (idx, (cell, width)) in cells.iter().zip(widths).enumerate() {
                 // Text columns are left-aligned, figures right-aligned.
-                if matches!(idx, 0 | 5 | 6) {
+                if matches!(idx, 0 | 6 | 7) {
                     let _ = write!(out, "{cell:<width$}  ");
                 } else {
                     let _ = write!(out, "{cell:>width$}  ");
@@ -521,6 +533,7 @@ fn run_phase(args: &[String]) -> Result<(), String> {
             .map(String::as_str)
             .ok_or_else(|| "missing phase argument".to_string())
     };
+    let cpu_started = cpu_seconds();
     match arg(0)? {
         "ris-parse" => {
             // The text is read and decoded once; the figure is the parser's
@@ -529,16 +542,21 @@ fn run_phase(args: &[String]) -> Result<(), String> {
             let bytes = read(path)?;
             let text = biblink::decode::decode(&bytes, "bench.ris").value;
             drop(bytes);
-            let mut best = Duration::MAX;
+            let mut best = (Duration::MAX, 0.0);
             let mut n_entries = 0;
             for _ in 0..3 {
                 let started = Instant::now();
+                let cpu_started = cpu_seconds();
                 let parsed = biblink::ris::parse(&text, "bench.ris");
-                best = best.min(started.elapsed());
+                let elapsed = started.elapsed();
+                if elapsed < best.0 {
+                    best = (elapsed, cpu_seconds() - cpu_started);
+                }
                 n_entries = parsed.value.len();
                 drop(parsed);
             }
-            println!("seconds {}", best.as_secs_f64());
+            println!("seconds {}", best.0.as_secs_f64());
+            println!("cpu {}", best.1);
             println!("fact entries {n_entries}");
         }
         "import" => {
@@ -563,6 +581,7 @@ fn run_phase(args: &[String]) -> Result<(), String> {
             store.save(store_dir).map_err(|error| error.to_string())?;
             timer.step("sort+write");
             println!("seconds {}", started.elapsed().as_secs_f64());
+            println!("cpu {}", cpu_seconds() - cpu_started);
             timer.print();
             println!("fact added {}", report.added);
             println!("fact merged {}", report.merged);
@@ -577,6 +596,7 @@ fn run_phase(args: &[String]) -> Result<(), String> {
             let loaded =
                 Store::load(store_dir, KEY_PATTERN).map_err(|error| error.to_string())?;
             println!("seconds {}", started.elapsed().as_secs_f64());
+            println!("cpu {}", cpu_seconds() - cpu_started);
             println!("fact entries {}", loaded.value.entries().len());
             println!("fact diagnostics {}", loaded.diagnostics.len());
         }
@@ -591,6 +611,7 @@ fn run_phase(args: &[String]) -> Result<(), String> {
             let parsed = biblink::bib::parse(&text, "bench.bib");
             timer.step("parse");
             println!("seconds {}", started.elapsed().as_secs_f64());
+            println!("cpu {}", cpu_seconds() - cpu_started);
             timer.print();
             println!("fact entries {}", parsed.value.entries.len());
             println!("fact diagnostics {}", parsed.diagnostics.len());
@@ -628,6 +649,21 @@ impl Timer {
     }
 }
 
+/// CPU time of this process so far, all threads, user and system (Linux; 0 elsewhere).
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else { return 0.0 };
+    // Fields after the command name, which is in parentheses: utime and
+    // stime are the 12th and 13th, in clock ticks of 1/100 s.
+    let Some((_, after_name)) = stat.rsplit_once(')') else { return 0.0 };
+    let ticks: u64 = after_name
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|field| field.parse::<u64>().ok())
+        .sum();
+    ticks as f64 / 100.0
+}
+
 /// This process's peak resident set size (`VmHWM`), Linux only.
 fn peak_rss_bytes() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -636,9 +672,9 @@ fn peak_rss_bytes() -> Option<u64> {
     Some(kilobytes * 1024)
 }
 
-/// Waits for `child`; returns whether it succeeded and its peak resident set
-/// size in bytes (0 where the platform does not say).
-fn wait_with_peak(mut child: std::process::Child) -> Result<(bool, u64), String> {
+/// Waits for `child`; returns whether it succeeded, its peak resident set
+/// size in bytes and its CPU time (0 where the platform does not say).
+fn wait_with_usage(mut child: std::process::Child) -> Result<(bool, u64, f64), String> {
     #[cfg(all(target_os = "linux", target_pointer_width = "64"))]
     {
         let _ = &mut child;
@@ -647,7 +683,7 @@ fn wait_with_peak(mut child: std::process::Child) -> Result<(bool, u64), String>
     #[cfg(not(all(target_os = "linux", target_pointer_width = "64")))]
     {
         let status = child.wait().map_err(|error| error.to_string())?;
-        Ok((status.success(), 0))
+        Ok((status.success(), 0, 0.0))
     }
 }
 
@@ -656,9 +692,10 @@ fn wait_with_peak(mut child: std::process::Child) -> Result<(bool, u64), String>
 /// dependency on `libc` for the library.
 #[cfg(all(target_os = "linux", target_pointer_width = "64"))]
 mod rusage {
-    /// `struct rusage` on 64-bit Linux: two `timeval`s, then 14 `long`s, the first `ru_maxrss` (KiB).
+    /// `struct rusage` on 64-bit Linux: two `timeval`s (user, system), then
+    /// 14 `long`s, the first `ru_maxrss` (KiB).
     #[repr(C)]
-    #[allow(dead_code, reason = "filled in by the kernel; only ru_maxrss is read")]
+    #[allow(dead_code, reason = "filled in by the kernel; only some fields are read")]
     struct RUsage {
         times: [i64; 4],
         max_rss_kib: i64,
@@ -669,7 +706,7 @@ mod rusage {
         fn wait4(pid: i32, status: *mut i32, options: i32, usage: *mut RUsage) -> i32;
     }
 
-    pub fn wait4_child(pid: u32) -> Result<(bool, u64), String> {
+    pub fn wait4_child(pid: u32) -> Result<(bool, u64, f64), String> {
         let mut status = 0i32;
         let mut usage = RUsage { times: [0; 4], max_rss_kib: 0, rest: [0; 13] };
         let pid = i32::try_from(pid).map_err(|_| "bad child pid".to_string())?;
@@ -687,6 +724,8 @@ mod rusage {
         }
         // WIFEXITED and WEXITSTATUS == 0.
         let success = status & 0x7f == 0 && (status >> 8) & 0xff == 0;
-        Ok((success, u64::try_from(usage.max_rss_kib).unwrap_or(0) * 1024))
+        let [user_s, user_us, system_s, system_us] = usage.times;
+        let cpu_seconds = (user_s + system_s) as f64 + (user_us + system_us) as f64 / 1e6;
+        Ok((success, u64::try_from(usage.max_rss_kib).unwrap_or(0) * 1024, cpu_seconds))
     }
 }
