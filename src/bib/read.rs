@@ -471,6 +471,26 @@ impl<'a> Reader<'a> {
         let opener = self.bytes[open];
         let mut depth = 0usize;
         let mut idx = open;
+        if opener == b'{' && close == b'}' {
+            // The same scan as below, jumping from one byte of interest to the next.
+            while let Some(found) = memchr::memchr3(b'{', b'}', b'\n', &self.bytes[idx..])
+            {
+                idx += found;
+                match self.bytes[idx] {
+                    b'{' => depth += 1,
+                    b'}' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return Ok(idx);
+                        }
+                    }
+                    _ if self.starts_entry(idx + 1) => break,
+                    _ => {}
+                }
+                idx += 1;
+            }
+            idx = self.bytes.len();
+        }
         while idx < self.bytes.len() {
             let b = self.bytes[idx];
             if b == opener || (opener != b'{' && b == b'{') {
@@ -550,7 +570,7 @@ fn field_value(name: &str, raw: &str) -> Value {
         FieldKind::Names => Value::Names(parse_names(&tex::decode_accents(&collapsed))),
         FieldKind::Verbatim | FieldKind::Date => Value::Text(collapsed),
         FieldKind::Literal | FieldKind::Range => {
-            Value::Text(tex::decode_accents(&collapsed))
+            Value::Text(tex::decode_accents_owned(collapsed))
         }
     }
 }
