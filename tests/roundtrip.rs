@@ -404,6 +404,61 @@ fn assert_same_reports_the_first_differing_line() {
     assert!(message.contains("line 2"), "{message}");
 }
 
+/// The reader on a hand-written file with macros, crossref, comments,
+/// accents and a bad entry: the bad entry is reported with its line and
+/// skipped, everything else is read, and the result round-trips.
+#[test]
+fn reads_real_biblatex_features_and_recovers_from_a_bad_entry() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/bib/roundtrip/features.biblatex");
+    let bytes = std::fs::read(&path).expect("fixture");
+    let parsed = biblink::ingest::ingest(&path, "features.biblatex", &bytes);
+    let entries = match parsed.value {
+        biblink::ingest::Ingested::Entries(biblink::ingest::Format::Bib, entries) => {
+            entries
+        }
+        other => panic!("not read as BibLaTeX: {other:?}"),
+    };
+    let found: Vec<(&str, u32)> =
+        parsed.diagnostics.iter().map(|diag| (diag.code, diag.line)).collect();
+    assert_eq!(found, [("BIB001", 19)], "{:?}", parsed.diagnostics);
+    let keys: Vec<&str> = entries.iter().map(|entry| entry.key.as_str()).collect();
+    assert_eq!(keys, ["chong2019cashless", "vonneumann1950", "editedbook"]);
+    let chong = &entries[0];
+    assert_eq!(chong.text("journal"), Some("Chinese Journal of Communication"));
+    assert_eq!(chong.text("month"), Some("7"));
+    assert_eq!(
+        chong.text("title"),
+        Some("Cashless {China}: 50\\% of {\\em everyday} life")
+    );
+    assert_eq!(chong.first_family(), Some("Chong"));
+    let authors = chong.names("author").expect("authors");
+    assert_eq!(authors[1], Name::person("Öztürk", "Karl"));
+    assert_eq!(authors[2], Name::Literal("People's Bank of China".into()));
+    let neumann = &entries[1];
+    assert_eq!(neumann.entry_type, "incollection");
+    assert_eq!(neumann.text("crossref"), Some("editedbook"));
+    assert_eq!(neumann.text("pages"), Some("12--34"));
+    let names = neumann.names("author").expect("authors");
+    assert_eq!(
+        names[0],
+        Name::Person {
+            family: "Neumann".into(),
+            given: "John".into(),
+            prefix: "von".into(),
+            suffix: String::new()
+        }
+    );
+    assert_eq!(names[1], Name::person("Conceição", "Maria"));
+    assert_eq!(names[2], Name::person("O'Brien", "Seán"));
+    check_round_trip(&entries);
+    let store_text = check_store_round_trip(entries);
+    // Through the store: aliases resolved, year and month become a date.
+    assert!(store_text.contains("journaltitle = {Chinese Journal of Communication},"));
+    assert!(store_text.contains("date         = {2019-07},"));
+    assert!(store_text.contains("location     = {Princeton},"));
+}
+
 /// A merge brings in fields in canonical order (the fuzzer found them appended).
 #[test]
 fn store_merge_keeps_canonical_field_order() {
