@@ -66,6 +66,9 @@ fn is_escaped_already(plain: &str) -> bool {
 /// line and paragraph separators that some exporters leave in values): a
 /// no-break space is a character of the value, not a separator.
 pub fn collapse_whitespace(value: &str) -> String {
+    if is_collapsed(value.as_bytes()) {
+        return value.to_string();
+    }
     // Word by word over the bytes: every white space character counted here
     // is ASCII or U+2028/U+2029 (E2 80 A8/A9), so words start and end at
     // character boundaries.
@@ -103,6 +106,30 @@ pub fn collapse_whitespace(value: &str) -> String {
         push_word(&mut out, &value[start..]);
     }
     out
+}
+
+/// Whether [`collapse_whitespace`] would return `bytes` as they are: no white
+/// space but single spaces between words. One tight pass, as most values are.
+fn is_collapsed(bytes: &[u8]) -> bool {
+    let mut after_space = true;
+    for (idx, &byte) in bytes.iter().enumerate() {
+        if byte <= b' ' {
+            // Other bytes up to the space are control characters, kept as they are.
+            if (after_space && byte == b' ') || matches!(byte, b'\t'..=b'\r') {
+                return false;
+            }
+            after_space = byte == b' ';
+        } else {
+            if byte == 0xE2
+                && bytes.get(idx + 1) == Some(&0x80)
+                && matches!(bytes.get(idx + 2), Some(0xA8 | 0xA9))
+            {
+                return false;
+            }
+            after_space = false;
+        }
+    }
+    !after_space || bytes.is_empty()
 }
 
 fn is_space(c: char) -> bool {
@@ -501,24 +528,33 @@ pub fn unbalanced_brace(tex: &str) -> Option<usize> {
 mod tests {
     use super::*;
 
+    fn collapse_reference(value: &str) -> String {
+        let mut out = String::new();
+        let mut pending_space = false;
+        for c in value.chars() {
+            if is_space(c) {
+                pending_space = !out.is_empty();
+            } else {
+                if pending_space {
+                    out.push(' ');
+                    pending_space = false;
+                }
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn collapsing_agrees_with_the_reference(value in "[ \t\n\r\u{b}\u{c}\u{1}a€\u{2028}\u{2029}\u{2027}]{0,12}") {
+            proptest::prop_assert_eq!(collapse_whitespace(&value), collapse_reference(&value));
+        }
+    }
+
     #[test]
     fn collapsing_word_by_word_agrees_with_char_by_char() {
-        let reference = |value: &str| -> String {
-            let mut out = String::new();
-            let mut pending_space = false;
-            for c in value.chars() {
-                if is_space(c) {
-                    pending_space = !out.is_empty();
-                } else {
-                    if pending_space {
-                        out.push(' ');
-                        pending_space = false;
-                    }
-                    out.push(c);
-                }
-            }
-            out
-        };
+        let reference = collapse_reference;
         for value in [
             "",
             "   ",
@@ -527,6 +563,8 @@ mod tests {
             "x\u{2028}y\u{2029}z\u{2027}w\u{a0}v",
             "Müller\u{2028}\u{2028} 中国 ",
             "\u{e2}\u{80}",
+            "a\u{1}b \u{1f} c\u{7f}",
+            "no change, at all",
         ] {
             assert_eq!(collapse_whitespace(value), reference(value), "{value:?}");
         }
