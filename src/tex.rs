@@ -48,17 +48,55 @@ fn escape_in_full(plain: &str) -> String {
 /// no white space but single spaces between words, no TeX specials. Most values
 /// are like that, and checking takes one pass and no allocation.
 fn is_escaped_already(plain: &str) -> bool {
-    let mut after_space = true;
-    for c in plain.chars() {
-        match c {
-            ' ' if after_space => return false,
-            ' ' => after_space = true,
-            '\\' | '~' | '^' | '{' | '}' | '&' | '%' | '#' | '_' | '$' => return false,
-            c if is_space(c) || c.is_control() => return false,
-            _ => after_space = false,
+    let bytes = plain.as_bytes();
+    if bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') {
+        return false;
+    }
+    for (idx, &byte) in bytes.iter().enumerate() {
+        if !NEEDS_A_LOOK[usize::from(byte)] {
+            continue;
+        }
+        let is_plain = match byte {
+            // Not U+0080-U+009F, the C1 controls.
+            0xC2 => !matches!(bytes.get(idx + 1), Some(0x80..=0x9F)),
+            // Not U+2028 or U+2029.
+            0xE2 => {
+                bytes.get(idx + 1) != Some(&0x80)
+                    || !matches!(bytes.get(idx + 2), Some(0xA8 | 0xA9))
+            }
+            _ => false,
+        };
+        if !is_plain {
+            return false;
         }
     }
-    !after_space || plain.is_empty()
+    !has_double_space(bytes)
+}
+
+/// The bytes [`is_escaped_already`] looks at: ASCII controls (white space
+/// but the space among them), TeX specials, and the lead bytes of the C1
+/// controls and of U+2028/U+2029.
+const NEEDS_A_LOOK: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 0x20 {
+        table[byte] = true;
+        byte += 1;
+    }
+    let specials = b"\\~^{}&%#_$\x7f\xc2\xe2";
+    let mut idx = 0;
+    while idx < specials.len() {
+        table[specials[idx] as usize] = true;
+        idx += 1;
+    }
+    table
+};
+
+/// Whether `bytes` hold two spaces in a row (one vectorised search).
+pub(crate) fn has_double_space(bytes: &[u8]) -> bool {
+    static DOUBLE_SPACE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"  "));
+    DOUBLE_SPACE.find(bytes).is_some()
 }
 
 /// Collapses runs of white space to one space and trims both ends, as BibTeX
@@ -111,25 +149,17 @@ pub fn collapse_whitespace(value: &str) -> String {
 /// Whether [`collapse_whitespace`] would return `bytes` as they are: no white
 /// space but single spaces between words. One tight pass, as most values are.
 fn is_collapsed(bytes: &[u8]) -> bool {
-    let mut after_space = true;
-    for (idx, &byte) in bytes.iter().enumerate() {
-        if byte <= b' ' {
-            // Other bytes up to the space are control characters, kept as they are.
-            if (after_space && byte == b' ') || matches!(byte, b'\t'..=b'\r') {
-                return false;
-            }
-            after_space = byte == b' ';
-        } else {
-            if byte == 0xE2
-                && bytes.get(idx + 1) == Some(&0x80)
-                && matches!(bytes.get(idx + 2), Some(0xA8 | 0xA9))
-            {
-                return false;
-            }
-            after_space = false;
-        }
+    if bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') {
+        return false;
     }
-    !after_space || bytes.is_empty()
+    // Vectorised searches rather than a branch per byte.
+    memchr::memchr3(b'\t', b'\n', b'\r', bytes).is_none()
+        && memchr::memchr2(0x0B, 0x0C, bytes).is_none()
+        && !has_double_space(bytes)
+        && !memchr::memchr_iter(0xE2, bytes).any(|idx| {
+            bytes.get(idx + 1) == Some(&0x80)
+                && matches!(bytes.get(idx + 2), Some(0xA8 | 0xA9))
+        })
 }
 
 fn is_space(c: char) -> bool {
@@ -547,6 +577,11 @@ mod tests {
 
     proptest::proptest! {
         #[test]
+        fn escaping_shortcut_agrees_on_any_text(plain in "[ a\t\n\u{1}\u{7f}\u{85}\u{9f}\u{a0}\\\\~^{}&%#_$€\u{2028}\u{2029}\u{2027}]{0,10}") {
+            proptest::prop_assert_eq!(escape(&plain), escape_in_full(&plain));
+        }
+
+        #[test]
         fn collapsing_agrees_with_the_reference(value in "[ \t\n\r\u{b}\u{c}\u{1}a€\u{2028}\u{2029}\u{2027}]{0,12}") {
             proptest::prop_assert_eq!(collapse_whitespace(&value), collapse_reference(&value));
         }
@@ -587,6 +622,9 @@ mod tests {
             "control\u{1}char",
             "c1\u{85}control",
             "50% & $x^2$ #1 a_b ~ {} \\",
+            "del\u{7f}",
+            "c1\u{9f}end \u{a0}nbsp \u{2027}\u{2030} ok",
+            "“quoted” – dash — é",
         ] {
             assert_eq!(escape(plain), escape_in_full(plain), "{plain:?}");
             if is_escaped_already(plain) {
