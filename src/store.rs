@@ -114,7 +114,7 @@ impl Store {
         let (parsed, provenance) = std::thread::scope(|scope| {
             let provenance = scope
                 .spawn(|| ProvenanceRecords::parse(&provenance_text, &provenance_path));
-            let parsed = bib::parse(&text, &file_name);
+            let parsed = parse_bib_entries(&text, &file_name);
             match provenance.join() {
                 Ok(provenance) => (parsed, provenance),
                 Err(panic) => std::panic::resume_unwind(panic),
@@ -122,7 +122,7 @@ impl Store {
         });
         let mut provenance = provenance?;
         let diagnostics = parsed.diagnostics;
-        let mut entries = parsed.value.entries;
+        let mut entries = parsed.value;
         for entry in &mut entries {
             // Entries added by hand keep the store file itself as their source.
             if let Some(record) = provenance.take(&entry.key) {
@@ -418,6 +418,113 @@ impl Store {
                 words.iter().all(|word| haystack.contains(word.as_str()))
             })
             .collect()
+    }
+}
+
+/// The entries and diagnostics of `bib::parse(text, file)`, on all cores when
+/// the text allows it.
+///
+/// A store's `.bib` is cut at lines that start with `@` after a blank line
+/// and the parts are read side by side. That gives exactly what one pass gives when every part
+/// reads without a diagnostic (so each cut was between entries), no key is
+/// used in two parts and nothing is shared between entries (`@string`); the
+/// entries of later parts then only need their line numbers moved. In any
+/// other case the text is read again in one pass.
+fn parse_bib_entries(text: &str, file: &str) -> Parsed<Vec<Entry>> {
+    let n_parts = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(text.len() / BIB_PART_BYTES)
+        .max(1);
+    if n_parts > 1
+        && !text.contains('\r')
+        && !defines_strings(text)
+        && let Some(entries) = parse_bib_in_parts(text, file, n_parts)
+    {
+        return Parsed { value: entries, diagnostics: Vec::new() };
+    }
+    let parsed = bib::parse(text, file);
+    Parsed { value: parsed.value.entries, diagnostics: parsed.diagnostics }
+}
+
+/// Below this many bytes per part, a `.bib` file is not worth a thread.
+const BIB_PART_BYTES: usize = 1 << 20;
+
+/// The entries of `text` read in up to `n_parts` parts, if that gives what one
+/// pass gives (see [`parse_bib_entries`]).
+fn parse_bib_in_parts(text: &str, file: &str, n_parts: usize) -> Option<Vec<Entry>> {
+    let mut cuts = vec![0];
+    for part_idx in 1..n_parts {
+        let from = (text.len() / n_parts * part_idx).max(cuts[cuts.len() - 1]);
+        // After a blank line: the store separates entries so, and values hold none.
+        let Some(found) = memchr::memmem::find(&text.as_bytes()[from..], b"\n\n@") else {
+            break;
+        };
+        cuts.push(from + found + 2);
+    }
+    cuts.push(text.len());
+    let parts: Vec<&str> = cuts.windows(2).map(|cut| &text[cut[0]..cut[1]]).collect();
+    let mut results = std::thread::scope(|scope| {
+        let workers: Vec<_> = parts[1..]
+            .iter()
+            .map(|part| scope.spawn(|| bib::parse(part, file)))
+            .collect();
+        let mut results = vec![bib::parse(parts[0], file)];
+        for worker in workers {
+            match worker.join() {
+                Ok(result) => results.push(result),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        results
+    });
+    if results.iter().any(|result| !result.diagnostics.is_empty()) {
+        return None;
+    }
+    let mut keys = std::collections::HashSet::new();
+    let all_keys_unique = results
+        .iter()
+        .flat_map(|result| &result.value.entries)
+        .all(|entry| keys.insert(entry.key.as_str()));
+    if !all_keys_unique {
+        return None;
+    }
+    drop(keys);
+    let mut entries = std::mem::take(&mut results[0].value.entries);
+    for (result, &cut) in results.iter_mut().zip(&cuts).skip(1) {
+        let lines_before =
+            memchr::memchr_iter(b'\n', &text.as_bytes()[..cut]).count() as u32;
+        for mut entry in std::mem::take(&mut result.value.entries) {
+            move_lines(&mut entry, lines_before);
+            entries.push(entry);
+        }
+    }
+    Some(entries)
+}
+
+/// Whether `text` has an `@string` definition (in any case, with spaces
+/// before the word or not).
+fn defines_strings(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'@', bytes).any(|at| {
+        let word = bytes[at + 1..].trim_ascii_start();
+        word.len() >= 6 && word[..6].eq_ignore_ascii_case(b"string")
+    })
+}
+
+/// Adds `lines` to every line number of `entry`.
+fn move_lines(entry: &mut Entry, lines: u32) {
+    for source in &mut entry.sources {
+        source.line_start += lines;
+        source.line_end += lines;
+    }
+    for field in entry.fields.values_mut() {
+        if let Some(origin) = field.origin.as_mut() {
+            origin.line_start += lines;
+            origin.line_end += lines;
+        }
+    }
+    for extra in &mut entry.extra {
+        extra.line += lines;
     }
 }
 
@@ -1128,6 +1235,42 @@ mod tests {
         store.sort();
         assert!(store.index_is_canonical);
         assert!(store.by_work.keys().all(|identity| !identity.ends_with("||chong")));
+    }
+
+    #[test]
+    fn a_bib_read_in_parts_is_read_as_in_one_pass() {
+        let mut text = String::from("% comment\n\n@preamble{ \"x\" }\n\n");
+        for idx in 0..30 {
+            text.push_str(&format!(
+                "@article{{key{idx},\n  author = {{M\\\"uller, J. and Others}},\n  title = {{A {{title}} about @ signs\n@ and lines}},\n  date = {{2019}},\n}}\n\n"
+            ));
+            if idx % 7 == 3 {
+                text.push_str("@comment{not an entry}\n% between\n");
+            }
+        }
+        let whole = bib::parse(&text, "refs.bib");
+        assert!(whole.diagnostics.is_empty(), "{:?}", whole.diagnostics);
+        for n_parts in 2..9 {
+            let parts =
+                parse_bib_in_parts(&text, "refs.bib", n_parts).expect("clean parts");
+            assert_eq!(parts, whole.value.entries, "{n_parts} parts");
+        }
+        // Parts that do not read cleanly on their own fall back to one pass.
+        let duplicate = text.replace("key29,", "key0,");
+        assert!(parse_bib_in_parts(&duplicate, "refs.bib", 4).is_none());
+        let broken = text.replace("title = {A {title}", "title = {A title}");
+        assert!(parse_bib_in_parts(&broken, "refs.bib", 4).is_none());
+        let blank_line_in_value = text.replace("signs\n@ and", "signs\n\n@ and");
+        let whole = bib::parse(&blank_line_in_value, "refs.bib");
+        for n_parts in 2..9 {
+            if let Some(parts) =
+                parse_bib_in_parts(&blank_line_in_value, "refs.bib", n_parts)
+            {
+                assert_eq!(parts, whole.value.entries, "{n_parts} parts");
+            }
+        }
+        assert!(defines_strings("x\n@ String{a = {b}}"));
+        assert!(!defines_strings("an @ sign, @strong"));
     }
 
     #[test]
