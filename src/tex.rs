@@ -104,8 +104,13 @@ pub(crate) fn has_double_space(bytes: &[u8]) -> bool {
 /// line and paragraph separators that some exporters leave in values): a
 /// no-break space is a character of the value, not a separator.
 pub fn collapse_whitespace(value: &str) -> String {
+    collapsed_whitespace(value).into_owned()
+}
+
+/// [`collapse_whitespace`], borrowing the value when it is collapsed already.
+pub(crate) fn collapsed_whitespace(value: &str) -> std::borrow::Cow<'_, str> {
     if is_collapsed(value.as_bytes()) {
-        return value.to_string();
+        return std::borrow::Cow::Borrowed(value);
     }
     // Word by word over the bytes: every white space character counted here
     // is ASCII or U+2028/U+2029 (E2 80 A8/A9), so words start and end at
@@ -143,7 +148,7 @@ pub fn collapse_whitespace(value: &str) -> String {
     if let Some(start) = word_start {
         push_word(&mut out, &value[start..]);
     }
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 /// Whether [`collapse_whitespace`] would return `bytes` as they are: no white
@@ -538,25 +543,48 @@ pub fn balance_braces(text: &str) -> std::borrow::Cow<'_, str> {
 /// Finds the byte offset of the first brace that does not balance, if any.
 /// Like BibTeX, a backslash does not stop a brace from counting.
 pub fn unbalanced_brace(tex: &str) -> Option<usize> {
-    let bytes = tex.as_bytes();
-    let mut open = Vec::new();
-    let mut idx = 0;
-    while idx < bytes.len() {
-        match bytes[idx] {
-            b'{' => open.push(idx),
-            b'}' if open.pop().is_none() => {
-                return Some(idx);
+    // From brace to brace; the first unclosed brace is the one that opened
+    // the outermost group still open.
+    let mut depth = 0usize;
+    let mut outermost = 0;
+    for idx in memchr::memchr2_iter(b'{', b'}', tex.as_bytes()) {
+        if tex.as_bytes()[idx] == b'{' {
+            if depth == 0 {
+                outermost = idx;
             }
-            _ => {}
+            depth += 1;
+        } else if depth == 0 {
+            return Some(idx);
+        } else {
+            depth -= 1;
         }
-        idx += 1;
     }
-    open.first().copied()
+    (depth > 0).then_some(outermost)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unbalanced_brace_agrees_with_a_stack() {
+        let reference = |tex: &str| -> Option<usize> {
+            let mut open = Vec::new();
+            for (idx, byte) in tex.bytes().enumerate() {
+                match byte {
+                    b'{' => open.push(idx),
+                    b'}' if open.pop().is_none() => return Some(idx),
+                    _ => {}
+                }
+            }
+            open.first().copied()
+        };
+        for tex in
+            ["", "a", "{", "}", "{}", "{{}", "{}}", "}{", "{a{b}c}d{", "x{}{{}}{", "\\{}"]
+        {
+            assert_eq!(unbalanced_brace(tex), reference(tex), "{tex:?}");
+        }
+    }
 
     fn collapse_reference(value: &str) -> String {
         let mut out = String::new();

@@ -38,7 +38,7 @@ pub fn write_entry(entry: &Entry, out: &mut String) {
         }
         out.push_str(" = {");
         let text = match &field.value {
-            Value::Names(names) => write_names(names),
+            Value::Names(names) => std::borrow::Cow::Owned(write_names(names)),
             Value::Text(text) => value_text(name, text),
         };
         // Name parts are balanced by `write_names`; this catches literals.
@@ -51,10 +51,10 @@ pub fn write_entry(entry: &Entry, out: &mut String) {
 /// A literal as it must appear between the value braces: white space
 /// collapsed as the reader would (a line break in a value, say a URL
 /// continued over RIS lines, must not reach the file), `--` in ranges.
-fn value_text(name: &str, text: &str) -> String {
-    let text = tex::collapse_whitespace(text);
+fn value_text<'a>(name: &str, text: &'a str) -> std::borrow::Cow<'a, str> {
+    let text = tex::collapsed_whitespace(text);
     match field_kind(name) {
-        FieldKind::Range => normalise_range(&text),
+        FieldKind::Range => std::borrow::Cow::Owned(normalise_range(&text)),
         _ => text,
     }
 }
