@@ -55,9 +55,14 @@ pub struct Store {
     /// a rebuild gives a work its old key back.
     key_hints: HashMap<String, String>,
     key_pattern: String,
-    /// Whether the indexes are what [`Store::sort`] would rebuild: every
-    /// identity of every entry, each held by exactly one entry, and no other.
+    /// Whether the indexes are what [`Store::sort`] would rebuild, but for
+    /// `stale_identities`: every identity of every entry, each held by
+    /// exactly one entry.
     index_is_canonical: bool,
+    /// Identities an entry lost when a merge completed it (an author or a
+    /// date added), with the entry: still found until the next sort, as
+    /// they always were, and then dropped.
+    stale_identities: Vec<(String, usize)>,
 }
 
 /// What an import did.
@@ -223,10 +228,10 @@ impl Store {
                     let before = identities(&self.entries[idx]);
                     merge_into(&mut self.entries[idx], entry, &mut diagnostics);
                     let after = identities(&self.entries[idx]);
-                    if before.iter().any(|identity| !after.contains(identity)) {
-                        // A date added to an undated work changes its work
-                        // identity; the old one lingers until a rebuild.
-                        self.index_is_canonical = false;
+                    for identity in before {
+                        if !after.contains(&identity) {
+                            self.stale_identities.push((identity, idx));
+                        }
                     }
                     for identity in after {
                         self.index_identity(identity, idx);
@@ -313,8 +318,23 @@ impl Store {
     ///
     /// The indexes then give each identity to the first entry, in key order,
     /// that has it. When every identity belongs to exactly one entry that is
-    /// a matter of renumbering; otherwise the indexes are rebuilt.
+    /// a matter of renumbering and of dropping stale identities; otherwise
+    /// the indexes are rebuilt.
     pub fn sort(&mut self) {
+        for (identity, idx) in std::mem::take(&mut self.stale_identities) {
+            let index = if identity.starts_with("doi:") {
+                &mut self.by_doi
+            } else {
+                &mut self.by_work
+            };
+            // Held by this entry alone (else the index is not canonical and
+            // is rebuilt below anyway), and no longer one of its identities.
+            if index.get(&identity) == Some(&idx)
+                && !identities(&self.entries[idx]).contains(&identity)
+            {
+                index.remove(&identity);
+            }
+        }
         let mut order: Vec<usize> = (0..self.entries.len()).collect();
         // Stable, as `sort_by` on the entries was: equal keys keep their order.
         order.sort_by(|&a, &b| self.entries[a].key.cmp(&self.entries[b].key));
@@ -1224,17 +1244,36 @@ mod tests {
         assert_eq!(renumbered.by_doi, rebuilt.by_doi);
         assert_eq!(renumbered.by_work, rebuilt.by_work);
         // Dating the undated work through its DOI changes its work identity:
-        // the next sort rebuilds.
+        // the old one is still found until the next sort drops it.
         let mut dated = undated;
         dated.set_text("doi", "10.1/z", None);
         store.import(vec![dated.clone()]);
         let mut same_doi = article("Zebra crossings", Some("10.1/z"), "b.ris");
         same_doi.set_text("date", "2020", None);
         store.import(vec![same_doi]);
-        assert!(!store.index_is_canonical);
-        store.sort();
         assert!(store.index_is_canonical);
+        assert_eq!(store.stale_identities.len(), 1);
+        assert!(store.by_work.keys().any(|identity| identity.ends_with("||chong")));
+        let mut rebuilt = store.clone();
+        rebuilt.index_is_canonical = false;
+        rebuilt.sort();
+        store.sort();
+        assert!(store.stale_identities.is_empty());
         assert!(store.by_work.keys().all(|identity| !identity.ends_with("||chong")));
+        assert_eq!(store.by_doi, rebuilt.by_doi);
+        assert_eq!(store.by_work, rebuilt.by_work);
+        // Two entries with one identity (a hand-edited store): rebuilt by order.
+        let mut twin = article("Alipay", None, "c.ris");
+        twin.key = "aaa".into();
+        store.insert_with(twin.clone(), identities(&twin));
+        assert!(!store.index_is_canonical);
+        let mut rebuilt = store.clone();
+        rebuilt.by_work.clear();
+        rebuilt.by_doi.clear();
+        rebuilt.sort();
+        store.sort();
+        assert_eq!(store.by_work, rebuilt.by_work);
+        assert_eq!(store.get("aaa").map(|e| &e.key), Some(&"aaa".to_string()));
     }
 
     #[test]
