@@ -338,20 +338,25 @@ impl<'a> Reader<'a> {
                 line_start: self.lines.line(value_at),
                 line_end: self.lines.line(value_end.saturating_sub(1)),
             };
-            let value = field_value(&name, &raw);
-            if fields.contains_key(&name) {
-                let position = self.lines.position(name_at);
-                self.diagnostics.push(Diagnostic::new(
-                    "BIB002",
-                    Severity::Warning,
-                    self.file,
-                    position,
-                    format!(
-                        "field '{name}' appears twice in entry '{key}'; kept the first"
-                    ),
-                ));
-            } else {
-                fields.insert(name, Field { value, origin: Some(origin) });
+            let value = field_value_of(&name, raw);
+            // One lookup for both the check and the insertion.
+            match fields.entry(name) {
+                indexmap::map::Entry::Occupied(occupied) => {
+                    let name = occupied.key();
+                    let position = self.lines.position(name_at);
+                    self.diagnostics.push(Diagnostic::new(
+                        "BIB002",
+                        Severity::Warning,
+                        self.file,
+                        position,
+                        format!(
+                            "field '{name}' appears twice in entry '{key}'; kept the first"
+                        ),
+                    ));
+                }
+                indexmap::map::Entry::Vacant(vacant) => {
+                    vacant.insert(Field { value, origin: Some(origin) });
+                }
             }
             self.skip_ws();
             match self.bytes.get(self.pos) {
@@ -558,14 +563,24 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// [`field_value_of`] a borrowed value.
+#[cfg(test)]
+fn field_value(name: &str, raw: &str) -> Value {
+    field_value_of(name, raw.to_string())
+}
+
 /// A raw value (between the delimiters, macros expanded) as the model holds it.
 ///
 /// White space is collapsed first, as BibTeX does for every field, then
 /// accent macros are decoded in literal and name fields. Both steps are
 /// idempotent and decoding never creates white space, so the result reads
 /// back to itself when written: the round-trip invariant of the store.
-fn field_value(name: &str, raw: &str) -> Value {
-    let collapsed = tex::collapse_whitespace(raw);
+/// The raw value is kept when collapsing changes nothing (most values).
+fn field_value_of(name: &str, raw: String) -> Value {
+    let collapsed = match tex::collapsed_whitespace(&raw) {
+        std::borrow::Cow::Borrowed(_) => raw,
+        std::borrow::Cow::Owned(collapsed) => collapsed,
+    };
     match field_kind(name) {
         FieldKind::Names => Value::Names(parse_names(&tex::decode_accents(&collapsed))),
         FieldKind::Verbatim | FieldKind::Date => Value::Text(collapsed),
