@@ -18,7 +18,8 @@
 //! * literal values as [`biblink::tex::escape`] makes them from any Unicode
 //!   text (white space collapsed and trimmed, control characters dropped,
 //!   TeX specials escaped, `$...$` math kept when it is safe to);
-//! * name parts likewise (a family name is not empty); particles, suffixes,
+//! * name parts likewise (a family or corporate name is not empty; empty
+//!   names are not written at all); particles, suffixes,
 //!   corporate names (`{...}`), a final `others`. A family name that starts
 //!   in lower case, braces in the family or prefix, `and` in a part, or a
 //!   family of several words without a given name are written in the
@@ -139,13 +140,15 @@ fn oracle_date(date: &biblatex::Date) -> String {
 }
 
 /// Names the oracle reads differently from BibTeX and biber: math anywhere
-/// (it drops the dollars or splits the name around them) and `=` in a
-/// corporate name (taken for the extended name format).
+/// (it drops the dollars or splits the name around them), Unicode spaces in
+/// a person's name (word separators for it, so `X\u{2000}a` has the particle
+/// `a`), and `=` in a corporate name (taken for the extended name format).
 fn oracle_misreads(name: &Name) -> bool {
     match name {
         Name::Person { family, given, prefix, suffix } => {
-            [family, given, prefix, suffix].iter().any(|part| part.contains('$'))
-                || is_outside_subset(name)
+            [family, given, prefix, suffix].iter().any(|part| {
+                part.contains('$') || part.chars().any(|c| c.is_whitespace() && c != ' ')
+            }) || is_outside_subset(name)
         }
         Name::Literal(literal) => literal.contains(['=', '$']),
         Name::Others => false,

@@ -17,15 +17,29 @@ pub fn parse_names(list: &str) -> Vec<Name> {
 /// starts in lower case, a part with a comma or a lone `and`, an `=` that
 /// biber would take for the extended format) in biblatex's extended name
 /// format, `family={...}, given={...}`, whose braced values read back as they are.
+///
+/// Empty names (a person without any part, an empty literal) carry nothing
+/// and are left out: written as nothing, they would turn the `and` before
+/// them into part of the previous name.
 pub fn write_names(names: &[Name]) -> String {
     let mut out = String::new();
-    for (idx, name) in names.iter().enumerate() {
-        if idx > 0 {
+    for name in names.iter().filter(|name| !is_empty(name)) {
+        if !out.is_empty() {
             out.push_str(" and ");
         }
         out.push_str(&write_name(name));
     }
     out
+}
+
+fn is_empty(name: &Name) -> bool {
+    match name {
+        Name::Person { family, given, prefix, suffix } => {
+            [family, given, prefix, suffix].iter().all(|part| part.is_empty())
+        }
+        Name::Literal(literal) => literal.is_empty(),
+        Name::Others => false,
+    }
 }
 
 fn write_name(name: &Name) -> String {
@@ -478,6 +492,21 @@ mod tests {
             write_names(&[person("Nguyễn", "", "", "III")]),
             "family={Nguyễn}, suffix={III}"
         );
+    }
+
+    #[test]
+    fn empty_names_are_left_out() {
+        // Fuzz case: an RIS author of control characters only became an empty
+        // person, written as nothing after a trailing `and`.
+        let names = [
+            person("Lefebvre", "Ngozi", "", ""),
+            person("", "", "", ""),
+            Name::Literal(String::new()),
+            person("Shen", "Hong", "", ""),
+        ];
+        assert_eq!(write_names(&names), "Lefebvre, Ngozi and Shen, Hong");
+        assert_eq!(write_names(&names[..2]), "Lefebvre, Ngozi");
+        assert_eq!(write_names(&names[1..3]), "");
     }
 
     #[test]

@@ -63,7 +63,9 @@ fn corporate() -> impl Strategy<Value = Name> {
             "{Xinhua} News Agency",
         ])
         .prop_map(|name| Name::Literal(name.to_string())),
-        literal().prop_map(Name::Literal),
+        literal()
+            .prop_filter("a corporate name is not empty", |name| !name.is_empty())
+            .prop_map(Name::Literal),
     ]
 }
 
