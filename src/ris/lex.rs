@@ -84,6 +84,10 @@ pub(crate) struct Records<'a, I: Iterator<Item = &'a str>> {
     current: Option<RawRecord>,
     /// Non-blank lines outside records, so far.
     pub(crate) junk_lines: usize,
+    /// Tags and a tag list handed back by [`Records::recycle`], whose
+    /// buffers are reused instead of allocating two strings per line.
+    spare_tags: Vec<RawTag>,
+    spare_list: Option<Vec<RawTag>>,
 }
 
 /// The records of `text`, lexed as they are asked for.
@@ -97,7 +101,14 @@ pub(crate) fn lexer_after(
     text: &str,
     lines_before: u32,
 ) -> Records<'_, impl Iterator<Item = &str>> {
-    Records { lines: lines(text), line_no: lines_before, current: None, junk_lines: 0 }
+    Records {
+        lines: lines(text),
+        line_no: lines_before,
+        current: None,
+        junk_lines: 0,
+        spare_tags: Vec::new(),
+        spare_list: None,
+    }
 }
 
 /// Where `text` can be cut into up to `n_parts` parts that lex, each on its
@@ -155,6 +166,45 @@ fn count_line_ends(bytes: &[u8]) -> u32 {
     count
 }
 
+impl<'a, I: Iterator<Item = &'a str>> Records<'a, I> {
+    /// Hands a record back once it has been read, for its buffers.
+    pub(crate) fn recycle(&mut self, mut record: RawRecord) {
+        self.spare_tags.append(&mut record.tags);
+        if self.spare_list.is_none() {
+            self.spare_list = Some(record.tags);
+        }
+    }
+}
+
+/// A tag with these contents, in the buffers of a spare tag when there is one.
+fn new_tag(
+    spare_tags: &mut Vec<RawTag>,
+    tag: &str,
+    value: &str,
+    line_no: u32,
+    value_column: u32,
+) -> RawTag {
+    match spare_tags.pop() {
+        Some(mut spare) => {
+            spare.tag.clear();
+            spare.tag.push_str(tag);
+            spare.value.clear();
+            spare.value.push_str(value);
+            spare.line_start = line_no;
+            spare.line_end = line_no;
+            spare.value_column = value_column;
+            spare
+        }
+        None => RawTag {
+            tag: tag.to_string(),
+            value: value.to_string(),
+            line_start: line_no,
+            line_end: line_no,
+            value_column,
+        },
+    }
+}
+
 impl<'a, I: Iterator<Item = &'a str>> Iterator for Records<'a, I> {
     type Item = RawRecord;
 
@@ -180,21 +230,18 @@ impl<'a, I: Iterator<Item = &'a str>> Iterator for Records<'a, I> {
                     } else {
                         None
                     };
+                    let value_column = line[..value_offset].chars().count() as u32 + 1;
+                    let raw_tag =
+                        new_tag(&mut self.spare_tags, tag, value, line_no, value_column);
+                    let spare_list = &mut self.spare_list;
                     let record = self.current.get_or_insert_with(|| RawRecord {
-                        tags: Vec::new(),
+                        tags: spare_list.take().unwrap_or_default(),
                         line_start: line_no,
                         line_end: line_no,
                         closed: false,
                     });
                     record.line_end = line_no;
-                    let value_column = line[..value_offset].chars().count() as u32 + 1;
-                    record.tags.push(RawTag {
-                        tag: tag.to_string(),
-                        value: value.to_string(),
-                        line_start: line_no,
-                        line_end: line_no,
-                        value_column,
-                    });
+                    record.tags.push(raw_tag);
                     if finished.is_some() {
                         return finished;
                     }

@@ -80,11 +80,13 @@ fn parse_part(
     // raw form of a whole file would take several times the file's size.
     let mut entries = Vec::new();
     let mut n_records = 0;
-    for record in lexer_after(text, lines_before) {
+    let mut lexer = lexer_after(text, lines_before);
+    while let Some(record) = lexer.next() {
         n_records += 1;
         if let Some(entry) = convert(&record, file, &mut diagnostics) {
             entries.push(entry);
         }
+        lexer.recycle(record);
     }
     (entries, diagnostics, n_records)
 }
