@@ -1094,10 +1094,23 @@ impl ProvenanceRecord<'_> {
         for field in entry.fields.values_mut() {
             field.origin = None;
         }
+        // The names come in the entry's field order: try the next field
+        // before hashing the name.
+        let mut next_idx = 0;
         for (name, [source, line_start, line_end]) in self.fields {
-            if let Some(field) = entry.fields.get_mut(name.as_ref()) {
+            let found = match entry.fields.get_index_mut(next_idx) {
+                Some((key, field)) if key.as_str() == name.as_ref() => {
+                    Some((next_idx, field))
+                }
+                _ => entry
+                    .fields
+                    .get_full_mut(name.as_ref())
+                    .map(|(idx, _, field)| (idx, field)),
+            };
+            if let Some((idx, field)) = found {
                 field.origin =
                     Some(Origin { source: source as usize, line_start, line_end });
+                next_idx = idx + 1;
             }
         }
         entry.extra = self

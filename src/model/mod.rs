@@ -95,7 +95,7 @@ impl Entry {
 
     /// The field's text, if it is a literal field.
     pub fn text(&self, name: &str) -> Option<&str> {
-        match self.fields.get(name).map(|field| &field.value) {
+        match self.field(name).map(|field| &field.value) {
             Some(Value::Text(text)) => Some(text),
             _ => None,
         }
@@ -103,10 +103,19 @@ impl Entry {
 
     /// The field's names, if it is a name list.
     pub fn names(&self, name: &str) -> Option<&[Name]> {
-        match self.fields.get(name).map(|field| &field.value) {
+        match self.field(name).map(|field| &field.value) {
             Some(Value::Names(names)) => Some(names),
             _ => None,
         }
+    }
+
+    /// The field, found by comparing names when there are few (cheaper than
+    /// hashing the name, and entries have a dozen fields or so).
+    fn field(&self, name: &str) -> Option<&Field> {
+        if self.fields.len() > 16 {
+            return self.fields.get(name);
+        }
+        self.fields.iter().find(|(key, _)| key.as_str() == name).map(|(_, field)| field)
     }
 
     /// Sets a field, replacing any previous value but keeping its position.
