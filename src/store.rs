@@ -127,19 +127,27 @@ impl Store {
         });
         let mut provenance = provenance?;
         let diagnostics = parsed.diagnostics;
-        let mut entries = parsed.value;
-        for entry in &mut entries {
+        // Records are found in order; applying them and computing the
+        // identities is done on all cores.
+        let mut entries: Vec<(Entry, Option<ProvenanceRecord<'_>>)> = parsed
+            .value
+            .into_iter()
+            .map(|entry| {
+                let record = provenance.take(&entry.key);
+                (entry, record)
+            })
+            .collect();
+        let entry_identities = for_each_in_parallel(&mut entries, |(entry, record)| {
             // Entries added by hand keep the store file itself as their source.
-            if let Some(record) = provenance.take(&entry.key) {
+            if let Some(record) = record.take() {
                 record.apply(entry);
             }
-        }
-        let entry_identities =
-            for_each_in_parallel(&mut entries, |entry| identities(entry));
+            identities(entry)
+        });
         store.entries.reserve(entries.len());
         store.by_key.reserve(entries.len());
         store.by_work.reserve(entries.len());
-        for (entry, entry_identities) in entries.into_iter().zip(entry_identities) {
+        for ((entry, _), entry_identities) in entries.into_iter().zip(entry_identities) {
             store.insert_with(entry, entry_identities);
         }
         Ok(Parsed { value: store, diagnostics })

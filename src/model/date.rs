@@ -19,6 +19,12 @@ pub struct DateError(pub String);
 impl Date {
     /// Parses and validates an EDTF date or range.
     pub fn parse(text: &str) -> Result<Date, DateError> {
+        let year = Date::parse_year(text)?;
+        Ok(Date { text: text.trim().to_string(), year })
+    }
+
+    /// The year [`Date::parse`] would find, without building the date.
+    pub(crate) fn parse_year(text: &str) -> Result<Option<i32>, DateError> {
         let text = text.trim();
         if text.is_empty() {
             return Err(DateError("empty date".into()));
@@ -41,7 +47,7 @@ impl Date {
                 return Err(DateError(format!("'{text}' has no start and no end")));
             }
         }
-        Ok(Date { text: text.to_string(), year: start_year.flatten() })
+        Ok(start_year.flatten())
     }
 
     /// A date from numeric parts; `month` and `day` are 1-based.

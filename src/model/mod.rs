@@ -136,9 +136,9 @@ impl Entry {
     /// The publication year, from `date` or `year`.
     pub fn year(&self) -> Option<i32> {
         if let Some(date) = self.text("date")
-            && let Ok(date) = Date::parse(date)
+            && let Ok(year) = Date::parse_year(date)
         {
-            return date.year();
+            return year;
         }
         let year = self.text("year")?;
         let digits: String = year.chars().take_while(|c| c.is_ascii_digit()).collect();
