@@ -185,6 +185,11 @@ fn convert(
         }
     };
     let mut entry = Entry::new("", entry_type);
+    // One allocation for the fields instead of growing the map field by
+    // field: about one field per run of equal tags (AU, AU, KW, KW, ...).
+    let n_tag_runs =
+        record.tags.windows(2).filter(|pair| pair[0].tag != pair[1].tag).count();
+    entry.fields.reserve(n_tag_runs);
     entry.sources.push(Source {
         file: file.to_string(),
         line_start: record.line_start,
