@@ -1,6 +1,7 @@
 //! Diagnostics: what a reader or the store found wrong, with file, line and column.
 
 use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -110,10 +111,23 @@ impl Position {
 }
 
 /// Maps byte offsets of a text to lines and character columns.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct LineIndex<'a> {
     text: &'a str,
     line_starts: Vec<usize>,
+    /// The line index found last: a reader asks for offsets that mostly
+    /// move forward a little, which the next lookup tries before searching.
+    last_line_idx: AtomicUsize,
+}
+
+impl Clone for LineIndex<'_> {
+    fn clone(&self) -> Self {
+        LineIndex {
+            text: self.text,
+            line_starts: self.line_starts.clone(),
+            last_line_idx: AtomicUsize::new(self.last_line_idx.load(Ordering::Relaxed)),
+        }
+    }
 }
 
 impl<'a> LineIndex<'a> {
@@ -132,13 +146,13 @@ impl<'a> LineIndex<'a> {
             line_starts.push(next);
             idx = next;
         }
-        LineIndex { text, line_starts }
+        LineIndex { text, line_starts, last_line_idx: AtomicUsize::new(0) }
     }
 
     /// The 1-based line and column of a byte offset.
     pub fn position(&self, offset: usize) -> Position {
         let offset = offset.min(self.text.len());
-        let line_idx = self.line_starts.partition_point(|&start| start <= offset) - 1;
+        let line_idx = self.line_idx(offset);
         let line_start = self.line_starts[line_idx];
         let column = self
             .text
@@ -151,7 +165,26 @@ impl<'a> LineIndex<'a> {
     /// The 1-based line of a byte offset.
     pub fn line(&self, offset: usize) -> u32 {
         let offset = offset.min(self.text.len());
-        self.line_starts.partition_point(|&start| start <= offset) as u32
+        self.line_idx(offset) as u32 + 1
+    }
+
+    /// The index of the last line that starts at or before `offset`: the
+    /// line of the previous lookup or one of the next few, else a binary search.
+    fn line_idx(&self, offset: usize) -> usize {
+        let starts = &self.line_starts;
+        let mut idx = self.last_line_idx.load(Ordering::Relaxed);
+        if starts.get(idx).is_some_and(|&start| start <= offset) {
+            for _ in 0..8 {
+                if starts.get(idx + 1).is_none_or(|&next| offset < next) {
+                    self.last_line_idx.store(idx, Ordering::Relaxed);
+                    return idx;
+                }
+                idx += 1;
+            }
+        }
+        let idx = starts.partition_point(|&start| start <= offset) - 1;
+        self.last_line_idx.store(idx, Ordering::Relaxed);
+        idx
     }
 }
 
@@ -174,6 +207,24 @@ impl<T> Parsed<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lookups_in_any_order_agree_with_a_search() {
+        let text = "a\nbb\n\nccc\r\ndd\re\n".repeat(5);
+        let index = LineIndex::new(&text);
+        let search = |offset: usize| {
+            index.line_starts.partition_point(|&start| start <= offset.min(text.len()))
+                as u32
+        };
+        let offsets: Vec<usize> = (0..=text.len() + 2)
+            .chain((0..=text.len()).rev())
+            .chain((0..=text.len()).step_by(7))
+            .chain([3, 90, 1, 40, 41, 0])
+            .collect();
+        for offset in offsets {
+            assert_eq!(index.line(offset), search(offset), "offset {offset}");
+        }
+    }
 
     #[test]
     fn positions_count_characters_and_all_line_ends() {
