@@ -36,6 +36,7 @@ pub fn parse(text: &str, file: &str) -> Parsed<BibFile> {
         out: BibFile::default(),
         diagnostics: Vec::new(),
         keys: std::collections::HashMap::new(),
+        previous_n_fields: 0,
     };
     reader.run();
     Parsed { value: reader.out, diagnostics: reader.diagnostics }
@@ -50,6 +51,8 @@ struct Reader<'a> {
     out: BibFile,
     diagnostics: Vec<Diagnostic>,
     keys: std::collections::HashMap<String, u32>,
+    /// Fields of the entry read last.
+    previous_n_fields: usize,
 }
 
 struct Failure {
@@ -279,7 +282,10 @@ impl<'a> Reader<'a> {
             );
         }
         let mut entry = Entry::new(key.clone(), entry_type.clone());
-        let mut fields: IndexMap<String, Field> = IndexMap::new();
+        // Entries of a file tend to be alike: room for as many fields as the
+        // previous one had saves growing the map field by field.
+        let mut fields: IndexMap<String, Field> =
+            IndexMap::with_capacity(self.previous_n_fields);
         match self.bytes.get(self.pos) {
             Some(b',') => self.pos += 1,
             Some(&b) if b == close => {}
@@ -386,6 +392,7 @@ impl<'a> Reader<'a> {
             return Ok(());
         }
         self.keys.insert(key, line_start);
+        self.previous_n_fields = fields.len();
         entry.fields = fields;
         entry.sources.push(Source {
             file: self.file.to_string(),
