@@ -508,16 +508,24 @@ fn parse_bib_in_parts(text: &str, file: &str, n_parts: usize) -> Option<Vec<Entr
     if results.iter().any(|result| !result.diagnostics.is_empty()) {
         return None;
     }
-    let mut keys = std::collections::HashSet::new();
-    let all_keys_unique = results
-        .iter()
-        .flat_map(|result| &result.value.entries)
-        .all(|entry| keys.insert(entry.key.as_str()));
+    let keys = || results.iter().flat_map(|result| &result.value.entries).map(|e| &e.key);
+    let n_entries = keys().count();
+    // Keys in strictly increasing order, as the store writes them, are
+    // unique without hashing them.
+    let mut previous: Option<&String> = None;
+    let all_keys_unique = keys().all(|key| {
+        let is_after = previous.is_none_or(|previous| previous < key);
+        previous = Some(key);
+        is_after
+    }) || {
+        let mut seen = std::collections::HashSet::with_capacity(n_entries);
+        keys().all(|key| seen.insert(key))
+    };
     if !all_keys_unique {
         return None;
     }
-    drop(keys);
-    let mut entries = std::mem::take(&mut results[0].value.entries);
+    let mut entries = Vec::with_capacity(n_entries);
+    entries.append(&mut results[0].value.entries);
     for (result, &cut) in results.iter_mut().zip(&cuts).skip(1) {
         let lines_before =
             memchr::memchr_iter(b'\n', &text.as_bytes()[..cut]).count() as u32;
@@ -1444,7 +1452,7 @@ mod tests {
         let mut text = String::from("% comment\n\n@preamble{ \"x\" }\n\n");
         for idx in 0..30 {
             text.push_str(&format!(
-                "@article{{key{idx},\n  author = {{M\\\"uller, J. and Others}},\n  title = {{A {{title}} about @ signs\n@ and lines}},\n  date = {{2019}},\n}}\n\n"
+                "@article{{key{idx:02},\n  author = {{M\\\"uller, J. and Others}},\n  title = {{A {{title}} about @ signs\n@ and lines}},\n  date = {{2019}},\n}}\n\n"
             ));
             if idx % 7 == 3 {
                 text.push_str("@comment{not an entry}\n% between\n");
@@ -1458,7 +1466,7 @@ mod tests {
             assert_eq!(parts, whole.value.entries, "{n_parts} parts");
         }
         // Parts that do not read cleanly on their own fall back to one pass.
-        let duplicate = text.replace("key29,", "key0,");
+        let duplicate = text.replace("key29,", "key00,");
         assert!(parse_bib_in_parts(&duplicate, "refs.bib", 4).is_none());
         let broken = text.replace("title = {A {title}", "title = {A title}");
         assert!(parse_bib_in_parts(&broken, "refs.bib", 4).is_none());
