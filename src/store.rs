@@ -110,15 +110,28 @@ impl Store {
         };
         let file_name = bib_path.display().to_string();
         let provenance_path = dir.join(PROVENANCE_FILE);
-        let provenance_text = match fs::read_to_string(&provenance_path) {
-            Ok(text) => text,
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => String::new(),
-            Err(source) => return Err(StoreError::Io { path: provenance_path, source }),
-        };
-        // The two files are parsed side by side.
+        // The provenance file is read and parsed while the .bib is parsed;
+        // its records borrow from a text that outlives the threads.
+        let provenance_text = std::sync::OnceLock::new();
         let (parsed, provenance) = std::thread::scope(|scope| {
-            let provenance = scope
-                .spawn(|| ProvenanceRecords::parse(&provenance_text, &provenance_path));
+            let provenance = scope.spawn(|| {
+                let text = match fs::read_to_string(&provenance_path) {
+                    Ok(text) => text,
+                    Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                        String::new()
+                    }
+                    Err(source) => {
+                        return Err(StoreError::Io {
+                            path: provenance_path.clone(),
+                            source,
+                        });
+                    }
+                };
+                ProvenanceRecords::parse(
+                    provenance_text.get_or_init(|| text),
+                    &provenance_path,
+                )
+            });
             let parsed = parse_bib_entries(&text, &file_name);
             match provenance.join() {
                 Ok(provenance) => (parsed, provenance),
@@ -144,12 +157,30 @@ impl Store {
             }
             identities(entry)
         });
-        store.entries.reserve(entries.len());
-        store.by_key.reserve(entries.len());
-        store.by_work.reserve(entries.len());
-        for ((entry, _), entry_identities) in entries.into_iter().zip(entry_identities) {
-            store.insert_with(entry, entry_identities);
-        }
+        // What `insert_with` does entry by entry, with the key index built on
+        // one core and the identity indexes on another.
+        let entries: Vec<Entry> = entries.into_iter().map(|(entry, _)| entry).collect();
+        let by_key = std::thread::scope(|scope| {
+            let by_key = scope.spawn(|| {
+                let mut by_key = HashMap::with_capacity(entries.len());
+                for (idx, entry) in entries.iter().enumerate() {
+                    by_key.insert(entry.key.clone(), idx);
+                }
+                by_key
+            });
+            store.by_work.reserve(entries.len());
+            for (idx, entry_identities) in entry_identities.into_iter().enumerate() {
+                for identity in entry_identities {
+                    store.index_identity(identity, idx);
+                }
+            }
+            match by_key.join() {
+                Ok(by_key) => by_key,
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        });
+        store.by_key = by_key;
+        store.entries = entries;
         Ok(Parsed { value: store, diagnostics })
     }
 
