@@ -269,6 +269,13 @@ fn run(options: &Options) -> Result<ExitCode, String> {
             "\n`biblink import` not measured: build it first (`cargo build --release`)"
         );
     }
+    if options.n_records != 100_000 {
+        let _ = writeln!(
+            report,
+            "\nnote: the targets are set for n = 100000; with fewer records the \
+             process's fixed memory weighs more against the input"
+        );
+    }
     let _ = writeln!(
         report,
         "\n{}",
