@@ -348,6 +348,13 @@ impl<'a> Converter<'a> {
                     field
                 };
                 let name = parse_name(&value);
+                if name.sort_name().is_empty() {
+                    let message =
+                        format!("'{}' holds no name; kept as extra data", tag.tag);
+                    self.warn("RIS013", tag, message);
+                    push_extra(&mut self.entry, tag);
+                    return;
+                }
                 match self.entry.fields.get_mut(field).map(|f| &mut f.value) {
                     Some(Value::Names(names)) => names.push(name),
                     _ => self.entry.set(
@@ -1368,12 +1375,26 @@ mod tests {
     }
 
     #[test]
+    fn a_name_without_letters_is_not_a_name() {
+        let parsed = parse(
+            "TY  - JOUR\nAU  - \u{1}\u{2}\nAU  - Doe, J.\nTI  - T\nER  -\n",
+            "x.ris",
+        );
+        let entry = &parsed.value[0];
+        assert_eq!(entry.names("author"), Some(&[Name::person("Doe", "J.")][..]));
+        let codes: Vec<(&str, u32)> =
+            parsed.diagnostics.iter().map(|d| (d.code, d.line)).collect();
+        assert_eq!(codes, [("RIS013", 2)]);
+    }
+
+    #[test]
     fn web_site_name_and_translated_title() {
         let (entry, _) = one(
             "TY  - ELEC\nTI  - Page\nTT  - Seite\nT2  - The Site\nUR  - https://x.org\nER  -\n",
         );
-        assert_eq!(entry.text("titleaddon"), Some("The Site"));
-        assert_eq!(extra_tags(&entry), [("TT", "Seite")]);
+        assert_eq!(entry.text("organization"), Some("The Site"));
+        assert_eq!(entry.text("titleaddon"), Some("Seite"));
+        assert!(extra_tags(&entry).is_empty());
         let (entry, _) = one("TY  - JOUR\nTI  - Titel\nTT  - Title\nER  -\n");
         assert_eq!(entry.text("titleaddon"), Some("Title"));
     }

@@ -252,10 +252,15 @@ pub static TAGS: &[TagRule] = &[
     rule("TT", ALL, TranslatedTitle),
     rule("T2", &[Journal, Magazine, News], SecondaryTitle("journaltitle")),
     rule("T2", &[Chapter, Conference], SecondaryTitle("booktitle")),
-    rule("T2", &[Book, Pamphlet, Report, Software], SecondaryTitle("series")),
-    rule("T2", &[Web], SecondaryTitle("titleaddon")),
+    rule("T2", &[Book, Pamphlet, Software], SecondaryTitle("series")),
+    // biblatex's @report has no series: a report series ("Working Paper",
+    // "Policy Brief") is what its `type` field prints, unless M3 names the type.
+    rule("T2", &[Report], SecondaryTitle("type")),
+    // The site's name of a web page: `organization`, as biblatex's @online prints it.
+    rule("T2", &[Web], SecondaryTitle("organization")),
     rule("T2", &[Thesis], Extra),
     rule("T2", ALL, SecondaryTitle("booktitle")),
+    rule("T3", &[Report], SecondaryTitle("type")),
     rule("T3", ALL, Text("series")),
     rule("JF", ALL, JournalFull),
     rule("JO", ALL, JournalName),
@@ -266,6 +271,8 @@ pub static TAGS: &[TagRule] = &[
     rule("Y1", ALL, Date(1)),
     rule("PY", ALL, Date(2)),
     rule("Y2", ALL, UrlDate),
+    // The 2011 spec's report number (reports have no volume in biblatex).
+    rule("VL", &[Report], Number),
     rule("VL", ALL, Text("volume")),
     rule("IS", ALL, Number),
     rule("CP", ALL, Number),
@@ -294,6 +301,7 @@ pub static TAGS: &[TagRule] = &[
     rule("N1", ALL, Note),
     rule("RN", ALL, Note),
     rule("PB", &[Thesis, Report], List("institution")),
+    rule("PB", &[Web], List("organization")),
     rule("PB", ALL, List("publisher")),
     rule("CY", &[Conference], Text("venue")),
     rule("CY", ALL, List("location")),
@@ -391,8 +399,11 @@ mod tests {
                 .map(|r| r.target)
         };
         assert_eq!(target("T2", "COMP"), Some(SecondaryTitle("series")));
-        assert_eq!(target("T2", "ELEC"), Some(SecondaryTitle("titleaddon")));
-        assert_eq!(target("T2", "WEB"), Some(SecondaryTitle("titleaddon")));
+        assert_eq!(target("T2", "ELEC"), Some(SecondaryTitle("organization")));
+        assert_eq!(target("T2", "WEB"), Some(SecondaryTitle("organization")));
+        assert_eq!(target("PB", "ELEC"), Some(List("organization")));
+        assert_eq!(target("T3", "RPRT"), Some(SecondaryTitle("type")));
+        assert_eq!(target("VL", "RPRT"), Some(Number));
         assert_eq!(target("C3", "CONF"), Some(ProceedingsTitle));
         assert_eq!(target("C3", "JOUR"), None);
         assert_eq!(target("ET", "COMP"), Some(Text("version")));
