@@ -22,6 +22,7 @@ pub mod ids;
 pub mod ingest;
 pub mod model;
 pub mod normalize;
+pub mod reflist;
 pub mod ris;
 pub mod store;
 pub mod tex;

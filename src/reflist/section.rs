@@ -1,0 +1,1 @@
+//! Finding the reference section of a document and splitting it into references.
