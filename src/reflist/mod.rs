@@ -7,6 +7,7 @@
 //! author-date prefix, markdown italics as the container) and turn labelled
 //! spans into BibLaTeX fields ([`parse`]).
 
+mod apa;
 pub mod label;
 mod parse;
 pub mod section;
