@@ -398,6 +398,7 @@ impl<'a> Reader<'a> {
             file: self.file.to_string(),
             line_start,
             line_end: self.lines.line(self.pos.saturating_sub(1)),
+            year_suffix: None,
         });
         self.out.entries.push(entry);
         Ok(())

@@ -8,6 +8,12 @@
 //!  "sources": [{"file": "seeds/002_5def3547d2eca7fe.txt", "line_start": 1, "line_end": 37}]}
 //! ```
 //!
+//! An entry read from a reference list that printed a letter after the year
+//! (`Xinhua. (2015a, March 15)`) has a top-level `"year_suffix": "a"` after
+//! `type`, from the first source that has one, and the same `year_suffix` in
+//! that source: the letter belongs to the citing list, not to the work, so it
+//! is not a BibLaTeX field. Entries without one have neither key.
+//!
 //! Fields are named as BibLaTeX names them. Name lists are arrays of
 //! `{"family", "given", "prefix", "suffix"}` (empty parts left out) or
 //! `{"literal"}` for corporate names; every other field is a string of plain
@@ -36,9 +42,24 @@ pub fn entry_json(entry: &Entry) -> Json {
     let sources: Vec<Json> = entry
         .sources
         .iter()
-        .map(|s| json!({"file": s.file, "line_start": s.line_start, "line_end": s.line_end}))
+        .map(|s| {
+            let mut source =
+                json!({"file": s.file, "line_start": s.line_start, "line_end": s.line_end});
+            if let Some(year_suffix) = &s.year_suffix {
+                source["year_suffix"] = Json::String(year_suffix.clone());
+            }
+            source
+        })
         .collect();
-    json!({"key": entry.key, "type": entry.entry_type, "fields": fields, "sources": sources})
+    let mut object = Map::new();
+    object.insert("key".into(), Json::String(entry.key.clone()));
+    object.insert("type".into(), Json::String(entry.entry_type.clone()));
+    if let Some(year_suffix) = entry.sources.iter().find_map(|s| s.year_suffix.as_ref()) {
+        object.insert("year_suffix".into(), Json::String(year_suffix.clone()));
+    }
+    object.insert("fields".into(), Json::Object(fields));
+    object.insert("sources".into(), Json::Array(sources));
+    Json::Object(object)
 }
 
 fn name_json(name: &Name) -> Json {

@@ -20,7 +20,18 @@ pub fn run(context: &Context, key: &str) -> Result<ExitCode, String> {
     }
     print!("{}", biblink::bib::to_bib_string(std::slice::from_ref(entry)));
     for source in &entry.sources {
-        println!("% from {}:{}-{}", source.file, source.line_start, source.line_end);
+        match &source.year_suffix {
+            Some(year_suffix) => println!(
+                "% from {}:{}-{} (year suffix '{year_suffix}')",
+                source.file, source.line_start, source.line_end
+            ),
+            None => {
+                println!(
+                    "% from {}:{}-{}",
+                    source.file, source.line_start, source.line_end
+                )
+            }
+        }
     }
     Ok(ExitCode::Success)
 }

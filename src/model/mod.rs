@@ -55,6 +55,11 @@ pub struct Source {
     pub line_start: u32,
     /// Last line of the record.
     pub line_end: u32,
+    /// The letter a reference list printed after the year (`2015a`) to tell
+    /// apart works of the same authors and year. It belongs to that list, not
+    /// to the work (another paper may call the same work `2015b`), so it is
+    /// kept with the source; in-text citations are matched by it.
+    pub year_suffix: Option<String>,
 }
 
 /// Where one field value came from: an index into [`Entry::sources`] and a line range.

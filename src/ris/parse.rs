@@ -194,6 +194,7 @@ fn convert(
         file: file.to_string(),
         line_start: record.line_start,
         line_end: record.line_end,
+        year_suffix: None,
     });
     if ris_type.is_none() {
         push_extra(&mut entry, ty_tag);

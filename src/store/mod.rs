@@ -935,7 +935,12 @@ mod tests {
         if let Some(doi) = doi {
             entry.set_text("doi", doi, None);
         }
-        entry.sources.push(Source { file: file.into(), line_start: 1, line_end: 5 });
+        entry.sources.push(Source {
+            file: file.into(),
+            line_start: 1,
+            line_end: 5,
+            year_suffix: None,
+        });
         entry
     }
 
@@ -1189,7 +1194,7 @@ mod tests {
         let bare = loaded.value.get("bare").expect("bare");
         assert_eq!(
             bare.sources,
-            [Source { file: "z".into(), line_start: 7, line_end: 8 }]
+            [Source { file: "z".into(), line_start: 7, line_end: 8, year_suffix: None }]
         );
     }
 }

@@ -13,9 +13,10 @@ use crate::model::{Entry, Extra, Origin, Source};
 /// One line of `provenance.jsonl`, as written: a view of an entry, serialised
 /// without copying its strings.
 ///
-/// `{"key":..,"sources":[{"file":..,"line_start":..,"line_end":..}],
-/// "fields":{name:[source index, first line, last line]},"extra":[{"tag":..,
-/// "value":..,"source":..,"line":..}]}`; `fields` and `extra` are left out when empty.
+/// `{"key":..,"sources":[{"file":..,"line_start":..,"line_end":..,
+/// "year_suffix":..}],"fields":{name:[source index, first line, last line]},
+/// "extra":[{"tag":..,"value":..,"source":..,"line":..}]}`; `fields` and
+/// `extra` are left out when empty, `year_suffix` when the source has none.
 pub(super) struct ProvenanceOf<'a>(pub(super) &'a Entry);
 
 impl Serialize for ProvenanceOf<'_> {
@@ -46,6 +47,7 @@ impl Serialize for SourcesOf<'_> {
             file: source.file.as_str(),
             line_start: source.line_start,
             line_end: source.line_end,
+            year_suffix: source.year_suffix.as_deref(),
         }))
     }
 }
@@ -150,6 +152,8 @@ pub(super) struct SourceJson<'a> {
     file: &'a str,
     line_start: u32,
     line_end: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    year_suffix: Option<&'a str>,
 }
 
 #[derive(Debug, PartialEq, Deserialize)]
@@ -158,6 +162,8 @@ pub(super) struct SourceRecord<'a> {
     file: Cow<'a, str>,
     line_start: u32,
     line_end: u32,
+    #[serde(default, borrow)]
+    year_suffix: Option<Cow<'a, str>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -310,8 +316,13 @@ impl<'a> ProvenanceRecord<'a> {
                 let line_start = cursor.number()?;
                 cursor.expect(",\"line_end\":")?;
                 let line_end = cursor.number()?;
+                let year_suffix = if cursor.eat(",\"year_suffix\":") {
+                    Some(cursor.string()?)
+                } else {
+                    None
+                };
                 cursor.expect("}")?;
-                sources.push(SourceRecord { file, line_start, line_end });
+                sources.push(SourceRecord { file, line_start, line_end, year_suffix });
                 if !cursor.eat(",") {
                     break;
                 }
@@ -372,6 +383,7 @@ impl<'a> ProvenanceRecord<'a> {
                 file: s.file.into_owned(),
                 line_start: s.line_start,
                 line_end: s.line_end,
+                year_suffix: s.year_suffix.map(Cow::into_owned),
             })
             .collect();
         for field in entry.fields.values_mut() {
@@ -406,5 +418,76 @@ impl<'a> ProvenanceRecord<'a> {
                 line: e.line,
             })
             .collect();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry_with_sources(sources: Vec<Source>) -> Entry {
+        let mut entry = Entry::new("wong2015alibaba", "article");
+        entry.set_text(
+            "title",
+            "Alibaba affiliate",
+            Some(Origin { source: 0, line_start: 201, line_end: 201 }),
+        );
+        entry.sources = sources;
+        entry
+    }
+
+    fn source(file: &str, line: u32, year_suffix: Option<&str>) -> Source {
+        Source {
+            file: file.into(),
+            line_start: line,
+            line_end: line,
+            year_suffix: year_suffix.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn year_suffixes_are_written_only_when_present_and_read_back() {
+        let entry = entry_with_sources(vec![
+            source("paper.md", 201, Some("b")),
+            source("other.ris", 3, None),
+        ]);
+        let line = serde_json::to_string(&ProvenanceOf(&entry)).expect("serialised");
+        assert_eq!(
+            line,
+            r#"{"key":"wong2015alibaba","sources":[{"file":"paper.md","line_start":201,"line_end":201,"year_suffix":"b"},{"file":"other.ris","line_start":3,"line_end":3}],"fields":{"title":[0,201,201]}}"#
+        );
+        let fast = ProvenanceRecord::from_canonical_line(&line).expect("canonical");
+        let slow: ProvenanceRecord<'_> = serde_json::from_str(&line).expect("serde");
+        assert_eq!(fast, slow);
+        let mut read = entry_with_sources(Vec::new());
+        fast.apply(&mut read);
+        assert_eq!(read, entry);
+    }
+
+    #[test]
+    fn other_year_suffix_lines_go_to_serde() {
+        for (line, expected) in [
+            (
+                r#"{"key":"a","sources":[{"file":"p.md","line_start":1,"line_end":1,"year_suffix":"a\u0062"}]}"#,
+                Some("ab"),
+            ),
+            (
+                r#"{"key":"a","sources":[{"file":"p.md","line_start":1,"line_end":1,"year_suffix":null}]}"#,
+                None,
+            ),
+            (
+                r#"{"key":"a","sources":[{"file":"p.md","year_suffix":"c","line_start":1,"line_end":1}]}"#,
+                Some("c"),
+            ),
+        ] {
+            assert!(ProvenanceRecord::from_canonical_line(line).is_none(), "{line}");
+            let record: ProvenanceRecord<'_> = serde_json::from_str(line).expect(line);
+            assert_eq!(record.sources[0].year_suffix.as_deref(), expected, "{line}");
+        }
+        // The fast path reads a suffix where the writer puts it, and nowhere else.
+        let line = r#"{"key":"a","sources":[{"file":"p.md","line_start":1,"line_end":2,"year_suffix":"aa"}]}"#;
+        let fast = ProvenanceRecord::from_canonical_line(line).expect("canonical");
+        assert_eq!(fast.sources[0].year_suffix.as_deref(), Some("aa"));
+        assert_eq!(fast, serde_json::from_str(line).expect("serde"));
     }
 }
