@@ -11,5 +11,6 @@ mod apa;
 pub mod label;
 mod parse;
 pub mod section;
+pub mod split;
 
 pub use parse::{ParsedReference, parse_reference};
