@@ -8,9 +8,14 @@
 //! spans into BibLaTeX fields ([`parse`]).
 
 mod apa;
+mod document;
 pub mod label;
 mod parse;
 pub mod section;
 pub mod split;
 
+pub use document::{
+    DocumentReference, MAX_REFERENCE_CHARS, REFERENCE_TAG, parse_document,
+    parse_document_with, read_reference,
+};
 pub use parse::{ParsedReference, parse_reference};
