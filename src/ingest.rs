@@ -4,7 +4,7 @@ use std::path::Path;
 
 use crate::diag::{Diagnostic, Parsed, Position, Severity};
 use crate::model::Entry;
-use crate::{bib, decode, ris};
+use crate::{bib, decode, reflist, ris};
 
 /// The formats biblink reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,6 +14,10 @@ pub enum Format {
     Ris,
     /// BibLaTeX or BibTeX (`.bib`, `.biblatex`, or text with `@type{` entries).
     Bib,
+    /// A document (markdown or plain text) with a reference list: neither RIS
+    /// nor BibLaTeX, with a reference section (`## References`, ...) that
+    /// lists at least one reference.
+    Document,
 }
 
 impl Format {
@@ -30,6 +34,8 @@ impl Format {
             Some(Format::Ris)
         } else if bib::looks_like_bib(text) {
             Some(Format::Bib)
+        } else if reflist::section::has_reference_section(text) {
+            Some(Format::Document)
         } else {
             None
         }
@@ -45,18 +51,33 @@ pub enum Ingested {
     Skipped,
 }
 
-/// Reads `bytes` of the file named `name` (the name used in diagnostics and provenance).
+/// Reads `bytes` of the file named `name` (the name used in diagnostics and
+/// provenance), in the format [`Format::detect`] finds.
 pub fn ingest(path: &Path, name: &str, bytes: &[u8]) -> Parsed<Ingested> {
+    ingest_as(None, path, name, bytes)
+}
+
+/// [`ingest`] in a given format, or the detected one when `format` is `None`.
+///
+/// A [`Format::Document`] given this way is read even without a reference
+/// section: its whole text is then the reference list.
+pub fn ingest_as(
+    format: Option<Format>,
+    path: &Path,
+    name: &str,
+    bytes: &[u8],
+) -> Parsed<Ingested> {
     let decoded = decode::decode(bytes, name);
     let mut diagnostics = decoded.diagnostics;
     let text = decoded.value;
-    let Some(format) = Format::detect(path, &text) else {
+    let forced = format.is_some();
+    let Some(format) = format.or_else(|| Format::detect(path, &text)) else {
         diagnostics.push(Diagnostic::new(
             "IN001",
             Severity::Info,
             name,
             Position::default(),
-            "skipped: not RIS or BibLaTeX (free-text reference lists are not read yet)",
+            "skipped: not RIS, BibLaTeX or a document with a reference list",
         ));
         return Parsed { value: Ingested::Skipped, diagnostics };
     };
@@ -70,6 +91,13 @@ pub fn ingest(path: &Path, name: &str, bytes: &[u8]) -> Parsed<Ingested> {
             let parsed = bib::parse(&text, name);
             diagnostics.extend(parsed.diagnostics);
             parsed.value.entries
+        }
+        Format::Document => {
+            let config =
+                reflist::section::Config { whole_document_without_heading: forced };
+            let parsed = reflist::parse_document_with(&text, name, &config);
+            diagnostics.extend(parsed.diagnostics);
+            parsed.value.into_iter().map(|reference| reference.entry).collect()
         }
     };
     Parsed { value: Ingested::Entries(format, entries), diagnostics }

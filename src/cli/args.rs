@@ -10,11 +10,15 @@ Exit codes: 0 success; 1 input errors (nothing written) or nothing found; 2 usag
 Examples:
   biblink build                     rebuild refs/ from the sources in biblink.toml (default: seeds/)
   biblink import library.ris more.bib
+  biblink import paper.md           every reference of the paper's reference list
+  biblink parse 'Hong, Y. (2017). *Networking China*. Urbana, IL: Univ. of Illinois Press.'
+  biblink parse --json - < references.txt > entries.jsonl
   biblink find 'alipay 2019'
   biblink show chong2019cashless --json
   biblink export --format json > refs.json";
 
-/// biblink: RIS and BibLaTeX into one deterministic, diff-friendly BibLaTeX store.
+/// biblink: RIS, BibLaTeX and the reference lists of papers into one deterministic,
+/// diff-friendly BibLaTeX store.
 #[derive(Debug, Parser)]
 #[command(name = "biblink", version = concat!(env!("CARGO_PKG_VERSION"), " (data model ", "1", ")"), about, after_help = AFTER_HELP)]
 pub struct Cli {
@@ -40,9 +44,11 @@ pub enum Command {
     /// Rebuild the store from the sources listed in biblink.toml (default: every file in seeds/)
     ///
     /// The store is rebuilt from scratch, so the same sources always give the same
-    /// refs/ (keys of works already in the store are kept). Files that are neither
-    /// RIS nor BibLaTeX are skipped with a note. If any input has an error, nothing
-    /// is written and the exit code is 1.
+    /// refs/ (keys of works already in the store are kept). Documents with a
+    /// reference list (a "References", "Bibliography", "Works Cited", ... section)
+    /// add every reference; files that are neither RIS, BibLaTeX nor such a
+    /// document are skipped with a note. If any input has an error, nothing is
+    /// written and the exit code is 1.
     ///
     /// Example: biblink build
     Build {
@@ -50,21 +56,37 @@ pub enum Command {
         #[arg(long)]
         strict: bool,
     },
-    /// Import RIS or BibLaTeX files into the store, merging duplicates
+    /// Import RIS or BibLaTeX files, or the reference lists of papers, into the store
     ///
     /// Each entry becomes a new work with a generated key, or merges into the
     /// work with the same DOI (or title + year + first author); conflicting
     /// values keep the stored one and are reported. If any file has an error,
     /// nothing is written and the exit code is 1.
     ///
-    /// Example: biblink import export.ris thesis.bib
+    /// A document (markdown or plain text) that is neither RIS nor BibLaTeX is
+    /// read for its reference list: the section under a heading such as
+    /// "References", "Bibliography" or "Works Cited", split into list items,
+    /// paragraphs or lines. Every reference is parsed and added with its
+    /// provenance (paper.md:LINE); a summary says how many were parsed, merged
+    /// with existing entries and read with warnings. --reflist reads every FILE
+    /// this way, and a file without such a heading as one whole reference list.
+    ///
+    /// Examples:
+    ///   biblink import export.ris thesis.bib
+    ///   biblink import paper.md
+    ///   biblink import --reflist references.txt
+    #[command(verbatim_doc_comment)]
     Import {
-        /// Files to import (RIS or BibLaTeX; the format is detected)
+        /// Files to import (RIS, BibLaTeX or documents; the format is detected)
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
         /// Treat warnings as errors: write nothing if any input has a warning
         #[arg(long)]
         strict: bool,
+        /// Read every FILE as a document with a reference list (the whole file
+        /// when it has no reference heading)
+        #[arg(long)]
+        reflist: bool,
     },
     /// Write entries of the store to stdout (all, or the KEYS given)
     ///
@@ -93,6 +115,29 @@ pub enum Command {
         /// Words to look for
         #[arg(required = true)]
         query: Vec<String>,
+    },
+    /// Parse a free-text reference and print it as BibLaTeX (or JSON with --json)
+    ///
+    /// The reference is read as in a paper's reference list (markdown italics,
+    /// links and escapes are understood); the entry gets the key the store would
+    /// give it if it were new. Nothing is written to the store. Warnings go to
+    /// stderr as `<argument>:1:1: warning[REF006]: ...`.
+    ///
+    /// With `-`, one reference per line is read from standard input (blank lines
+    /// are skipped): with --json the output is JSON Lines, one compact entry per
+    /// line in input order, each with the input line in `sources`
+    /// (`{"file": "<stdin>", "line_start": 3, ...}`); without it, BibLaTeX
+    /// entries separated by blank lines. Exit code 1 when the reference is empty.
+    ///
+    /// Examples:
+    ///   biblink parse 'Wong, G. (2015b, June 26). Alibaba bank. *The Wall Street Journal*.'
+    ///   biblink parse --json 'Zhao, Y. (2007). After mobile phones. *IJoC* 1(1): 92–120.'
+    ///   biblink parse --json - < references.txt > entries.jsonl
+    #[command(verbatim_doc_comment)]
+    Parse {
+        /// The reference, or `-` to read one reference per line from standard input
+        #[arg(value_name = "REFERENCE")]
+        reference: String,
     },
 }
 

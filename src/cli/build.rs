@@ -2,7 +2,7 @@
 
 use biblink::store::Store;
 
-use super::import::{finish, read_inputs};
+use super::import::{finish, merge_inputs, read_inputs};
 use super::{Context, ExitCode};
 
 pub fn run(context: &Context, strict: bool) -> Result<ExitCode, String> {
@@ -23,10 +23,7 @@ pub fn run(context: &Context, strict: bool) -> Result<ExitCode, String> {
     if let Some(previous) = &previous {
         store.keep_keys_of(previous);
     }
-    let inputs = read_inputs(context, &files, false)?;
-    let mut diagnostics = inputs.diagnostics;
-    let (report, merge_diagnostics) = store.import(inputs.entries);
-    diagnostics.extend(merge_diagnostics);
+    let inputs = read_inputs(context, &files, None, false)?;
     if !context.json && !context.quiet {
         eprintln!(
             "read {} of {} source files ({} skipped)",
@@ -35,5 +32,6 @@ pub fn run(context: &Context, strict: bool) -> Result<ExitCode, String> {
             inputs.files_skipped
         );
     }
-    finish(context, store, diagnostics, strict, report.added, report.merged)
+    let (merged, diagnostics) = merge_inputs(&mut store, inputs);
+    finish(context, store, diagnostics, strict, &merged)
 }

@@ -7,6 +7,7 @@ mod export;
 mod find;
 mod import;
 mod output;
+mod parse;
 mod show;
 
 use std::path::{Path, PathBuf};
@@ -39,10 +40,13 @@ pub fn run() -> ExitCode {
     };
     let result = match &cli.command {
         Command::Build { strict } => build::run(&context, *strict),
-        Command::Import { files, strict } => import::run(&context, files, *strict),
+        Command::Import { files, strict, reflist } => {
+            import::run(&context, files, *strict, *reflist)
+        }
         Command::Export { format, keys } => export::run(&context, *format, keys),
         Command::Show { key } => show::run(&context, key),
         Command::Find { query } => find::run(&context, &query.join(" ")),
+        Command::Parse { reference } => parse::run(&context, reference),
     };
     match result {
         Ok(code) => code,
