@@ -9,6 +9,7 @@
 
 mod apa;
 mod document;
+pub mod eval;
 pub mod label;
 mod parse;
 pub mod section;
