@@ -139,6 +139,51 @@ pub enum Command {
         #[arg(value_name = "REFERENCE")]
         reference: String,
     },
+    /// Evaluate the reference-string labeller on annotated corpora
+    ///
+    /// Example: biblink eval refstrings ../shared/data/refstrings/*.jsonl --by-corpus
+    Eval {
+        /// What to evaluate
+        #[command(subcommand)]
+        target: EvalTarget,
+    },
+}
+
+/// What `biblink eval` evaluates.
+#[derive(Debug, Subcommand)]
+pub enum EvalTarget {
+    /// Per-field precision, recall and F1 of the labeller on reference-string corpora
+    ///
+    /// Each FILE holds annotated references, one JSON object a line
+    /// (`{"id", "text", "segments", "fields"}`, the format of
+    /// ../shared/data/refstrings/README.md). Every `text` is labelled with the
+    /// built-in model; a field is correct when it equals the gold field after
+    /// lower-casing and dropping everything but letters and digits, the metric
+    /// of refstrings_score.py. Prints a table per field with the micro average
+    /// (per corpus with --by-corpus, the corpus being the id without its
+    /// trailing `-<n>`) and the labelling speed on one core.
+    ///
+    /// With --predictions, writes `{"id", "fields"}` lines that the official
+    /// scorer reads, so the figures can be checked:
+    ///   python3 ../shared/tools/refstrings_score.py --gold FILE... --pred OUT.jsonl
+    ///
+    /// Examples:
+    ///   biblink eval refstrings ../shared/data/refstrings/*.jsonl --by-corpus
+    ///   biblink eval refstrings cora-dev.jsonl --predictions pred.jsonl --json
+    Refstrings {
+        /// Annotated corpus files (JSON Lines)
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Write the predictions here, one JSON object a line
+        #[arg(long, value_name = "OUT")]
+        predictions: Option<PathBuf>,
+        /// Also print a table for every corpus
+        #[arg(long)]
+        by_corpus: bool,
+        /// Label the references repeatedly for about two seconds to time the labeller
+        #[arg(long)]
+        bench: bool,
+    },
 }
 
 /// Formats of `biblink export`.

@@ -2,6 +2,7 @@
 
 mod args;
 mod build;
+mod eval;
 mod exit;
 mod export;
 mod find;
@@ -47,6 +48,7 @@ pub fn run() -> ExitCode {
         Command::Show { key } => show::run(&context, key),
         Command::Find { query } => find::run(&context, &query.join(" ")),
         Command::Parse { reference } => parse::run(&context, reference),
+        Command::Eval { target } => eval::run(&context, target),
     };
     match result {
         Ok(code) => code,
