@@ -1,7 +1,7 @@
 //! `biblink-bench`: throughput, latency and peak memory of biblink on generated data.
 //!
 //! ```text
-//! cargo run --release --bin biblink-bench -- [--n 100000] [--data DIR] [--runs 3]
+//! cargo run --release --bin biblink-bench -- [--n 100000] [--paper-n 10000] [--data DIR] [--runs 3]
 //! ```
 //!
 //! The workloads are written by `../shared/tools/gen_corpus.py` (override with
@@ -20,6 +20,10 @@
 //!   binary when it has been built: under 3 s;
 //! - load of the 100k-entry store written by the import (`Store::load`), and
 //!   parse of the generated 100k-entry `.bib` (`bib::parse`): under 1 s;
+//! - reference list parse (`reflist::parse_document` on a generated paper of
+//!   `--paper-n` references: find the section, split it, parse every
+//!   reference, build its entry), on one core: at least 20,000 references
+//!   per second;
 //! - peak memory of every phase: under 10 times its input.
 
 use std::fmt::Write as _;
@@ -34,6 +38,7 @@ const RIS_MB_PER_S: f64 = 100.0;
 const IMPORT_SECONDS: f64 = 3.0;
 const LOAD_SECONDS: f64 = 1.0;
 const MEMORY_FACTOR: f64 = 10.0;
+const REFERENCES_PER_S: f64 = 20_000.0;
 const KEY_PATTERN: &str = biblink::bib::key::DEFAULT_PATTERN;
 
 fn main() -> ExitCode {
@@ -51,6 +56,8 @@ fn main() -> ExitCode {
 
 struct Options {
     n_records: usize,
+    /// References in the generated paper.
+    n_references: usize,
     data_dir: PathBuf,
     runs: usize,
 }
@@ -59,6 +66,7 @@ impl Options {
     fn parse(args: &[String]) -> Result<Options, String> {
         let mut options = Options {
             n_records: 100_000,
+            n_references: 10_000,
             data_dir: PathBuf::from("bench-data"),
             runs: 3,
         };
@@ -73,6 +81,11 @@ impl Options {
                     options.n_records = parse_count(&text)
                         .ok_or_else(|| format!("--n: '{text}' is not a count"))?;
                 }
+                "--paper-n" => {
+                    let text = value("--paper-n")?;
+                    options.n_references = parse_count(&text)
+                        .ok_or_else(|| format!("--paper-n: '{text}' is not a count"))?;
+                }
                 "--data" => options.data_dir = PathBuf::from(value("--data")?),
                 "--runs" => {
                     let text = value("--runs")?;
@@ -84,11 +97,12 @@ impl Options {
                 }
                 "-h" | "--help" => {
                     println!(
-                        "usage: biblink-bench [--n 100000] [--data DIR] [--runs 3]\n\n\
-                         Generates (or reuses) the RIS and .bib workloads in DIR (default\n\
-                         ./bench-data) with ../shared/tools/gen_corpus.py, then reports RIS\n\
-                         parse throughput, import and load times and peak memory against\n\
-                         the targets. Build with --release."
+                        "usage: biblink-bench [--n 100000] [--paper-n 10000] [--data DIR] [--runs 3]\n\n\
+                         Generates (or reuses) the RIS, .bib and paper workloads in DIR\n\
+                         (default ./bench-data) with ../shared/tools/gen_corpus.py, then\n\
+                         reports RIS parse throughput, import and load times, reference\n\
+                         list parse rate and peak memory against the targets. Build with\n\
+                         --release."
                     );
                     std::process::exit(0);
                 }
@@ -140,6 +154,7 @@ fn run(options: &Options) -> Result<ExitCode, String> {
     let runs = options.runs;
     let ris = inputs.ris.display().to_string();
     let bib = inputs.bib.display().to_string();
+    let paper = inputs.paper.display().to_string();
 
     eprintln!("measuring RIS parse ...");
     let ris_parse = best_of(runs, || run_child(&["ris-parse", &ris]))?;
@@ -167,6 +182,8 @@ fn run(options: &Options) -> Result<ExitCode, String> {
     let load = best_of(runs, || run_child(&["load", &store_arg]))?;
     eprintln!("measuring .bib parse ...");
     let bib_parse = best_of(runs, || run_child(&["bib-parse", &bib]))?;
+    eprintln!("measuring reference list parse ...");
+    let reflist_parse = best_of(runs, || run_child(&["reflist-parse", &paper]))?;
 
     let store_bib = file_size(&import_store.join(BIB_FILE))?;
     let store_provenance = file_size(&import_store.join(PROVENANCE_FILE))?;
@@ -183,11 +200,13 @@ fn run(options: &Options) -> Result<ExitCode, String> {
     );
     let _ = writeln!(
         report,
-        "inputs: {} {}, {} {}, store {} (references.bib {} + provenance.jsonl {}, {} entries)",
+        "inputs: {} {}, {} {}, {} {}, store {} (references.bib {} + provenance.jsonl {}, {} entries)",
         inputs.ris.display(),
         megabytes(inputs.ris_bytes),
         inputs.bib.display(),
         megabytes(inputs.bib_bytes),
+        inputs.paper.display(),
+        megabytes(inputs.paper_bytes),
         megabytes(store_bytes),
         megabytes(store_bib),
         megabytes(store_provenance),
@@ -238,18 +257,29 @@ fn run(options: &Options) -> Result<ExitCode, String> {
         format!("< {LOAD_SECONDS:.0} s"),
         bib_parse.seconds < LOAD_SECONDS,
     );
+    let n_references: f64 = fact(&reflist_parse, "references").parse().unwrap_or(0.0);
+    let references_per_s = n_references / reflist_parse.seconds;
+    all_pass &= table.row(
+        "reference list (parse_document, 1 core)",
+        &reflist_parse,
+        inputs.paper_bytes,
+        format!("{references_per_s:.0} refs/s"),
+        format!(">= {REFERENCES_PER_S:.0} refs/s"),
+        references_per_s >= REFERENCES_PER_S,
+    );
     report.push_str(&table.render());
     let _ = writeln!(
         report,
         "time: wall clock, best run; cpu: user + system time of all threads in that run"
     );
     let _ = writeln!(report, "\nsteps of the fastest run of each phase:");
-    let phases: [(&str, Option<&Measure>); 5] = [
+    let phases: [(&str, Option<&Measure>); 6] = [
         ("RIS parse", Some(&ris_parse)),
         ("import, library", Some(&import_lib)),
         ("import, CLI", import_cli.as_ref()),
         ("store load", Some(&load)),
         (".bib parse", Some(&bib_parse)),
+        ("reference list", Some(&reflist_parse)),
     ];
     for (name, measure) in phases {
         let Some(measure) = measure else { continue };
@@ -269,11 +299,11 @@ fn run(options: &Options) -> Result<ExitCode, String> {
             "\n`biblink import` not measured: build it first (`cargo build --release`)"
         );
     }
-    if options.n_records != 100_000 {
+    if options.n_records != 100_000 || options.n_references != 10_000 {
         let _ = writeln!(
             report,
-            "\nnote: the targets are set for n = 100000; with fewer records the \
-             process's fixed memory weighs more against the input"
+            "\nnote: the targets are set for n = 100000 and a paper of 10000 references; \
+             with fewer records the process's fixed memory weighs more against the input"
         );
     }
     let _ = writeln!(
@@ -291,6 +321,8 @@ struct Inputs {
     ris_bytes: u64,
     bib: PathBuf,
     bib_bytes: u64,
+    paper: PathBuf,
+    paper_bytes: u64,
     load_average: String,
 }
 
@@ -301,16 +333,23 @@ impl Inputs {
         })?;
         let ris = options.data_dir.join(format!("n{}.ris", options.n_records));
         let bib = options.data_dir.join(format!("n{}.bib", options.n_records));
-        for (path, kind) in [(&ris, "ris"), (&bib, "bib")] {
+        let paper = options.data_dir.join(format!("n{}.md", options.n_references));
+        for (path, kind, n) in [
+            (&ris, "ris", options.n_records),
+            (&bib, "bib", options.n_records),
+            (&paper, "paper", options.n_references),
+        ] {
             if !path.exists() {
-                generate(kind, options.n_records, path)?;
+                generate(kind, n, path)?;
             }
         }
         Ok(Inputs {
             ris_bytes: file_size(&ris)?,
             bib_bytes: file_size(&bib)?,
+            paper_bytes: file_size(&paper)?,
             ris,
             bib,
+            paper,
             load_average: load_average(),
         })
     }
@@ -622,6 +661,42 @@ fn run_phase(args: &[String]) -> Result<(), String> {
             timer.print();
             println!("fact entries {}", parsed.value.entries.len());
             println!("fact diagnostics {}", parsed.diagnostics.len());
+        }
+        "reflist-parse" => {
+            // Section, split, parse of every reference and its entry, on
+            // this thread only; best of three passes, as for RIS.
+            let path = Path::new(arg(1)?);
+            let bytes = read(path)?;
+            let text = biblink::decode::decode(&bytes, "bench.md").value;
+            drop(bytes);
+            let mut best = (Duration::MAX, 0.0, Duration::MAX);
+            let mut n_references = 0;
+            let mut n_warned = 0;
+            for _ in 0..3 {
+                // Finding and splitting the list alone, for the steps line.
+                let started = Instant::now();
+                let split = biblink::reflist::section::references(&text, "bench.md");
+                let split_time = started.elapsed();
+                drop(split);
+                let started = Instant::now();
+                let cpu_started = cpu_seconds();
+                let parsed = biblink::reflist::parse_document(&text, "bench.md");
+                let elapsed = started.elapsed();
+                if elapsed < best.0 {
+                    best = (elapsed, cpu_seconds() - cpu_started, split_time);
+                }
+                n_references = parsed.value.len();
+                let mut lines: Vec<u32> =
+                    parsed.diagnostics.iter().map(|d| d.line).collect();
+                lines.dedup();
+                n_warned = lines.len();
+                drop(parsed);
+            }
+            println!("seconds {}", best.0.as_secs_f64());
+            println!("cpu {}", best.1);
+            println!("step section+split {}", best.2.as_secs_f64());
+            println!("fact references {n_references}");
+            println!("fact with_warnings {n_warned}");
         }
         other => return Err(format!("unknown phase '{other}'")),
     }
