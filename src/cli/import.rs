@@ -197,8 +197,9 @@ pub fn finish(
         context.print_diagnostics(&diagnostics);
         if !context.quiet {
             for document in &outcome.documents {
+                let plural = if document.parsed == 1 { "" } else { "s" };
                 eprintln!(
-                    "{}: {} references parsed, {} merged with existing entries, {} with warnings",
+                    "{}: {} reference{plural} parsed, {} merged with existing entries, {} with warnings",
                     document.file,
                     document.parsed,
                     document.merged,

@@ -382,9 +382,8 @@ fn group(document: &str, items: &[Item], layout: &Layout) -> Vec<RawReference> {
         let is_start = match &current {
             None => true,
             Some(building) => {
-                let previous = building.text.as_str();
-                let is_page_break =
-                    ends_half_way(previous) || continues_a_reference(text);
+                let is_half_way = building.ends_half_way();
+                let is_page_break = is_half_way || continues_a_reference(text);
                 match layout {
                     Layout::List => marker != Marker::None,
                     Layout::Hanging { starts_indented, margin } => {
@@ -392,7 +391,7 @@ fn group(document: &str, items: &[Item], layout: &Layout) -> Vec<RawReference> {
                     }
                     Layout::Paragraphs => line.blank_before && !is_page_break,
                     Layout::Lines if line.blank_before => !is_page_break,
-                    Layout::Lines => looks_like_start(text) && !ends_half_way(previous),
+                    Layout::Lines => looks_like_start(text) && !is_half_way,
                 }
             }
         };
@@ -408,6 +407,7 @@ fn group(document: &str, items: &[Item], layout: &Layout) -> Vec<RawReference> {
             };
             current = Some(Building {
                 text: String::with_capacity(content.len()),
+                open_brackets: 0,
                 label,
                 span: content.clone(),
                 line_start: line.line_no,
@@ -427,6 +427,10 @@ fn group(document: &str, items: &[Item], layout: &Layout) -> Vec<RawReference> {
 
 struct Building {
     text: String,
+    /// `[` and `(` not closed yet (closings without an opening ignored),
+    /// kept as lines come: counting the whole text for every line would be
+    /// quadratic in a long run of joined lines.
+    open_brackets: usize,
     label: Option<String>,
     span: Range<usize>,
     line_start: u32,
@@ -443,11 +447,17 @@ impl Building {
         if !self.text.is_empty() && !ends_inside_url(&self.text) {
             self.text.push(' ');
         }
+        self.open_brackets = open_brackets_after(self.open_brackets, line);
         if line.chars().any(char::is_control) {
             self.text.extend(line.chars().map(|c| if c.is_control() { ' ' } else { c }));
         } else {
             self.text.push_str(line);
         }
+    }
+
+    /// Whether the text so far stops half-way (see [`ends_half_way`]).
+    fn ends_half_way(&self) -> bool {
+        self.open_brackets > 0 || ends_half_way_at_the_end(&self.text)
     }
 
     fn finish(mut self) -> RawReference {
@@ -577,11 +587,24 @@ fn is_initials(word: &str) -> bool {
 /// ampersand, hyphen, colon or open bracket, a word such as `and`, `of`,
 /// `in`, or a bracket left open.
 fn ends_half_way(text: &str) -> bool {
-    let trimmed = text.trim_end();
-    let count = |byte: u8| memchr::memchr_iter(byte, trimmed.as_bytes()).count();
-    if count(b'[') > count(b']') || count(b'(') > count(b')') {
-        return true;
+    open_brackets_after(0, text) > 0 || ends_half_way_at_the_end(text)
+}
+
+/// The number of brackets open after `text`, `open` being open before it.
+fn open_brackets_after(mut open: usize, text: &str) -> usize {
+    for byte in text.bytes() {
+        match byte {
+            b'[' | b'(' => open += 1,
+            b']' | b')' => open = open.saturating_sub(1),
+            _ => {}
+        }
     }
+    open
+}
+
+/// [`ends_half_way`] without the brackets: the last character or word.
+fn ends_half_way_at_the_end(text: &str) -> bool {
+    let trimmed = tail(text, 256).trim_end();
     let Some(last) = trimmed.chars().next_back() else { return false };
     if matches!(last, ',' | ';' | ':' | '&' | '-' | '–' | '(' | '[' | '/') {
         return true;
@@ -618,11 +641,26 @@ fn continues_a_reference(text: &str) -> bool {
 
 /// Whether a text ends with a URL cut at a character where URLs are broken.
 fn ends_inside_url(text: &str) -> bool {
-    let last_token = text.rsplit(char::is_whitespace).next().unwrap_or("");
+    // A token longer than the tail is no URL worth joining (and looking at
+    // the tail only keeps joining many lines linear).
+    let tail = tail(text, 2048);
+    let last_token = tail.rsplit(char::is_whitespace).next().unwrap_or("");
+    if last_token.len() == tail.len() && tail.len() < text.len() {
+        return false;
+    }
     let is_url = ["http://", "https://", "www.", "doi.org/"]
         .iter()
         .any(|prefix| last_token.contains(prefix));
     is_url && last_token.ends_with(['/', '-', '_', '.', '=', '&', '?'])
+}
+
+/// At most `max_len` bytes of the end of `text`, cut at a character boundary.
+fn tail(text: &str, max_len: usize) -> &str {
+    let mut start = text.len().saturating_sub(max_len);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    &text[start..]
 }
 
 /// At most `max_len` bytes of the start of `text`, cut at a character boundary.
@@ -781,6 +819,16 @@ mod tests {
             texts(document),
             ["Smith, J. (2001). One. https://example.org/a/b/c.html"]
         );
+    }
+
+    #[test]
+    fn a_long_run_of_joined_lines_is_one_reference() {
+        // Prose read as a list (`import --reflist notes.txt`): every line
+        // continues the one before. Joining must stay linear in the lines.
+        let document = "and the (state of [the] market in\n".repeat(20_000);
+        let found = texts(&document);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].len(), document.len() - 1);
     }
 
     #[test]
