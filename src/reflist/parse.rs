@@ -56,8 +56,9 @@ pub(super) struct Prepared {
     pub doi: Option<String>,
 }
 
-static MD_LINK: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\[([^\]]*)\]\((https?://[^)\s]+)\)").expect("valid regex"));
+static MD_LINK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\[([^\]]*)\]\((https?://[^)\s]+)\)").expect("valid regex")
+});
 static ANGLE_URL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"<(https?://[^>\s]+)>").expect("valid regex"));
 static BARE_URL: LazyLock<Regex> =
@@ -98,7 +99,9 @@ pub(super) fn prepare(raw: &str) -> Prepared {
     let text = BARE_URL.replace_all(&text, |caps: &regex::Captures| {
         let url = caps[0].trim_end_matches(['.', ',', ';', ')']);
         let cleaned = unescape_markdown(url);
-        if let Some(found) = crate::doi::find(&cleaned).filter(|_| cleaned.contains("doi.org/")) {
+        if let Some(found) =
+            crate::doi::find(&cleaned).filter(|_| cleaned.contains("doi.org/"))
+        {
             doi.get_or_insert(found);
         } else {
             urls.push(cleaned);
@@ -137,7 +140,9 @@ pub(super) fn prepare(raw: &str) -> Prepared {
                     idx += run;
                     continue;
                 }
-                None if !after.is_whitespace() && (c == '*' || !before.is_alphanumeric()) => {
+                None if !after.is_whitespace()
+                    && (c == '*' || !before.is_alphanumeric()) =>
+                {
                     italic_start = Some((out.len(), c));
                     idx += run;
                     continue;
@@ -166,7 +171,10 @@ fn unescape_markdown(text: &str) -> String {
 }
 
 /// Collapses white space and trims, moving the spans along.
-fn collapse_keeping_spans(text: &str, spans: &[(usize, usize)]) -> (String, Vec<(usize, usize)>) {
+fn collapse_keeping_spans(
+    text: &str,
+    spans: &[(usize, usize)],
+) -> (String, Vec<(usize, usize)>) {
     let mut out = String::with_capacity(text.len());
     let mut map = vec![0usize; text.len() + 1];
     let mut pending_space = false;
@@ -196,7 +204,8 @@ fn collapse_keeping_spans(text: &str, spans: &[(usize, usize)]) -> (String, Vec<
     let spans = spans
         .iter()
         .map(|&(start, end)| {
-            let (mut start, mut end) = (map[start.min(text.len())], map[end.min(text.len())]);
+            let (mut start, mut end) =
+                (map[start.min(text.len())], map[end.min(text.len())]);
             while start < end && out.as_bytes()[start] == b' ' {
                 start += 1;
             }
@@ -260,22 +269,21 @@ fn from_labels(prepared: &Prepared) -> Fields {
         let value = value.trim().to_string();
         match label {
             Label::Author => fields.authors = parse_names_general(&value),
-            Label::Editor => fields.editors = parse_names_general(&strip_editor_words(&value)),
+            Label::Editor => {
+                fields.editors = parse_names_general(&strip_editor_words(&value))
+            }
             Label::Title => fields.title = Some(clean_title(&value)),
             Label::Container => {
-                let lower = value.to_lowercase();
-                fields.container_is_book = lower.starts_with("in ")
-                    || lower.contains("proc")
-                    || lower.contains("conference")
-                    || lower.contains("symposium")
-                    || lower.contains("workshop");
+                fields.container_is_book =
+                    value.to_lowercase().starts_with("in ") || is_proceedings(&value);
                 fields.container = Some(clean_container(&value));
             }
             Label::Date => {
                 if let Some((year, suffix)) = find_year(&value) {
                     fields.year = Some(year);
                     fields.year_suffix = suffix;
-                    fields.month = value.split(|c: char| !c.is_alphabetic()).find_map(month_number);
+                    fields.month =
+                        value.split(|c: char| !c.is_alphabetic()).find_map(month_number);
                 }
             }
             Label::Volume => {
@@ -290,7 +298,10 @@ fn from_labels(prepared: &Prepared) -> Fields {
             Label::Publisher => fields.publisher = Some(trim_punct(&value)),
             Label::Location => fields.location = Some(trim_punct(&value)),
             Label::Edition => fields.edition = Some(trim_punct(&value)),
-            Label::Isbn => fields.isbn = Some(trim_punct(value.trim_start_matches("ISBN")).trim().to_string()),
+            Label::Isbn => {
+                fields.isbn =
+                    Some(trim_punct(value.trim_start_matches("ISBN")).trim().to_string())
+            }
             Label::Doi => fields.doi = crate::doi::find(&value),
             Label::Url => fields.urls.push(value),
             Label::Genre => {
@@ -306,26 +317,33 @@ fn from_labels(prepared: &Prepared) -> Fields {
         }
     }
     // A title set in italics with nothing else marked as container is a book title.
-    if let (Some(title), Some(&(start, end))) = (&fields.title, prepared.italics.first()) {
-        if text.get(start..end).is_some_and(|italic| clean_title(italic) == *title) {
-            fields.title_is_italic = true;
-        }
+    if let (Some(title), Some(&(start, end))) = (&fields.title, prepared.italics.first())
+        && text.get(start..end).is_some_and(|italic| clean_title(italic) == *title)
+    {
+        fields.title_is_italic = true;
     }
     fields
 }
 
 /// Builds the entry and infers its type from the evidence.
 fn build_entry(fields: &Fields, raw: &str, warnings: &mut Vec<String>) -> Entry {
-    let has_journal_numbers = fields.volume.is_some() || fields.pages.is_some() || fields.number.is_some();
+    let has_journal_numbers =
+        fields.volume.is_some() || fields.pages.is_some() || fields.number.is_some();
     let entry_type = if fields.thesis_type.is_some() {
         "thesis"
     } else if fields.container.is_some() && fields.container_is_book {
-        if fields.container.as_deref().is_some_and(is_proceedings) { "inproceedings" } else { "incollection" }
+        if fields.container.as_deref().is_some_and(is_proceedings) {
+            "inproceedings"
+        } else {
+            "incollection"
+        }
     } else if fields.container.is_some() {
         "article"
     } else if fields.report {
         "report"
-    } else if fields.publisher.is_some() || (fields.title_is_italic && fields.urls.is_empty()) {
+    } else if fields.publisher.is_some()
+        || (fields.title_is_italic && fields.urls.is_empty())
+    {
         "book"
     } else if is_filing(fields) {
         "misc"
@@ -367,7 +385,11 @@ fn build_entry(fields: &Fields, raw: &str, warnings: &mut Vec<String>) -> Entry 
     if let Some(thesis_type) = &fields.thesis_type {
         entry.set_text("type", thesis_type.as_str(), None);
     }
-    for (field, value) in [("edition", &fields.edition), ("volume", &fields.volume), ("number", &fields.number)] {
+    for (field, value) in [
+        ("edition", &fields.edition),
+        ("volume", &fields.volume),
+        ("number", &fields.number),
+    ] {
         if let Some(value) = value {
             entry.set_text(field, tex::escape(value), None);
         }
@@ -384,7 +406,11 @@ fn build_entry(fields: &Fields, raw: &str, warnings: &mut Vec<String>) -> Entry 
         }
     }
     if let Some(publisher) = &fields.publisher {
-        let field = if matches!(entry_type, "thesis" | "report") { "institution" } else { "publisher" };
+        let field = if matches!(entry_type, "thesis" | "report") {
+            "institution"
+        } else {
+            "publisher"
+        };
         entry.set_text(field, tex::escape(publisher), None);
     }
     if let Some(location) = &fields.location {
@@ -403,7 +429,9 @@ fn build_entry(fields: &Fields, raw: &str, warnings: &mut Vec<String>) -> Entry 
         entry.set_text("url", url.as_str(), None);
     }
     if fields.title.is_none() && fields.authors.is_empty() {
-        warnings.push("no author or title recognised; kept as @misc with the text in 'note'".into());
+        warnings.push(
+            "no author or title recognised; kept as @misc with the text in 'note'".into(),
+        );
         entry.entry_type = "misc".into();
         let raw = raw.split_whitespace().collect::<Vec<_>>().join(" ");
         entry.set_text("note", tex::escape(&raw), None);
@@ -414,9 +442,25 @@ fn build_entry(fields: &Fields, raw: &str, warnings: &mut Vec<String>) -> Entry 
     entry
 }
 
+/// Whether a container names proceedings (`Proc.`, `Proceedings of`, `Conference on`),
+/// word by word so that `Adv Neural Inf Process Syst` stays a journal.
 fn is_proceedings(container: &str) -> bool {
-    let lower = container.to_lowercase();
-    ["proc", "conference", "symposium", "workshop", "congress", "meeting"].iter().any(|w| lower.contains(w))
+    container.split(|c: char| !c.is_alphanumeric()).any(|word| {
+        matches!(
+            word.to_lowercase().as_str(),
+            "proc"
+                | "procs"
+                | "proceedings"
+                | "conference"
+                | "conf"
+                | "symposium"
+                | "symp"
+                | "workshop"
+                | "congress"
+                | "meeting"
+                | "colloquium"
+        )
+    })
 }
 
 /// SEC filings and similar: a form submitted to a regulator.
@@ -463,7 +507,11 @@ fn ends_with_abbreviation(text: &str) -> bool {
     let last = text.split_whitespace().last().unwrap_or_default();
     let letters = last.trim_end_matches('.');
     // `U.S.`, `Rev.`, `No.` stay; a plain word's period goes.
-    letters.contains('.') || matches!(letters, "Rev" | "J" | "Co" | "Inc" | "Ltd" | "Vol" | "No" | "al" | "eds" | "ed")
+    letters.contains('.')
+        || matches!(
+            letters,
+            "Rev" | "J" | "Co" | "Inc" | "Ltd" | "Vol" | "No" | "al" | "eds" | "ed"
+        )
 }
 
 fn clean_container(container: &str) -> String {
@@ -479,13 +527,19 @@ fn clean_container(container: &str) -> String {
 /// Trims white space and the separators around an element.
 pub(super) fn trim_punct(text: &str) -> String {
     let text = text.trim().trim_matches([',', ';', ':']).trim();
-    let text = if text.ends_with('.') && !ends_with_abbreviation(text) { &text[..text.len() - 1] } else { text };
+    let text = if text.ends_with('.') && !ends_with_abbreviation(text) {
+        &text[..text.len() - 1]
+    } else {
+        text
+    };
     text.trim().to_string()
 }
 
 fn strip_locator(text: &str) -> String {
     let lower = text.to_lowercase();
-    for prefix in ["pages", "pp.", "pp", "p.", "vol.", "vol", "no.", "no", "issue", "nr.", "n."] {
+    for prefix in
+        ["pages", "pp.", "pp", "p.", "vol.", "vol", "no.", "no", "issue", "nr.", "n."]
+    {
         if lower.starts_with(prefix) && text.is_char_boundary(prefix.len()) {
             let rest = &text[prefix.len()..];
             if rest.starts_with([' ', '.', '\u{a0}']) || prefix.ends_with('.') {
@@ -498,7 +552,20 @@ fn strip_locator(text: &str) -> String {
 
 fn strip_editor_words(text: &str) -> String {
     let mut out = text.to_string();
-    for word in ["(Eds.)", "(Ed.)", "(eds.)", "(ed.)", "Eds.", "Ed.", "eds.", "ed.", "edited by", "Edited by", "(eds)", "(ed)"] {
+    for word in [
+        "(Eds.)",
+        "(Ed.)",
+        "(eds.)",
+        "(ed.)",
+        "Eds.",
+        "Ed.",
+        "eds.",
+        "ed.",
+        "edited by",
+        "Edited by",
+        "(eds)",
+        "(ed)",
+    ] {
         out = out.replace(word, " ");
     }
     trim_punct(&out)
@@ -515,7 +582,8 @@ fn split_volume(text: &str) -> (Option<String>, Option<String>) {
     match VOLUME_ISSUE.captures(text) {
         Some(caps) => {
             let volume = caps.get(1).map(|m| m.as_str().to_string());
-            let number = caps.get(2).or(caps.get(3)).map(|m| m.as_str().trim().to_string());
+            let number =
+                caps.get(2).or(caps.get(3)).map(|m| m.as_str().trim().to_string());
             (volume, number)
         }
         None => (Some(trim_punct(text)), None),
@@ -527,8 +595,9 @@ pub(super) fn normalise_pages(pages: &str) -> String {
     crate::bib::normalise_range(pages.trim())
 }
 
-static YEAR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(1[5-9]\d\d|20\d\d)([a-z])?\b").expect("valid regex"));
+static YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(1[5-9]\d\d|20\d\d)([a-z])?\b").expect("valid regex")
+});
 
 /// The first plausible year and its suffix letter.
 pub(super) fn find_year(text: &str) -> Option<(i32, Option<String>)> {
@@ -544,17 +613,34 @@ pub(super) fn month_number(word: &str) -> Option<u32> {
         return None;
     }
     const MONTHS: [&str; 12] = [
-        "january", "february", "march", "april", "may", "june", "july", "august", "september",
-        "october", "november", "december",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
     ];
     if lower == "sept" {
         return Some(9);
     }
-    MONTHS.iter().position(|month| month.starts_with(&lower) && (lower.len() >= 3)).map(|idx| idx as u32 + 1)
+    MONTHS
+        .iter()
+        .position(|month| month.starts_with(&lower) && (lower.len() >= 3))
+        .map(|idx| idx as u32 + 1)
 }
 
 pub(super) fn thesis_kind(lower: &str) -> String {
-    if lower.contains("master") || lower.contains("m.a.") || lower.contains("msc") || lower.contains("m.s.") {
+    if lower.contains("master")
+        || lower.contains("m.a.")
+        || lower.contains("msc")
+        || lower.contains("m.s.")
+    {
         "mathesis".into()
     } else {
         "phdthesis".into()
@@ -574,7 +660,8 @@ pub(super) fn is_initials(token: &str) -> bool {
     !token.is_empty() && token.chars().count() <= 12 && INITIALS.is_match(token) && {
         let letters: Vec<char> = token.chars().filter(|c| c.is_alphabetic()).collect();
         letters.iter().filter(|c| c.is_uppercase()).count() * 2 >= letters.len()
-            && (token.contains('.') || letters.len() <= 3 && letters.iter().all(|c| c.is_uppercase()))
+            && (token.contains('.')
+                || letters.len() <= 3 && letters.iter().all(|c| c.is_uppercase()))
     }
 }
 
@@ -596,8 +683,9 @@ pub(super) fn person(family: &str, given: &str) -> Name {
     }
 }
 
-/// Names in any common form: `Smith, J., & Doe, A.`, `J. Smith, A. Doe and
-/// B. Roe`, `Smith J, Doe AB`, `Smith, John and Doe, Anne`.
+/// Names in any common form: `Smith, J., & Doe, A.` (inverted), `Woolley,
+/// John T., and Jane Doe` (Chicago: only the first inverted), `J. Smith,
+/// A. Doe and B. Roe` (given first), `Smith J, Doe AB` (Vancouver).
 pub(super) fn parse_names_general(text: &str) -> Vec<Name> {
     let mut text = text.trim().trim_end_matches([',', ';', ':']).trim();
     if text.ends_with('.') && !text.split_whitespace().last().is_some_and(is_initials) {
@@ -608,10 +696,12 @@ pub(super) fn parse_names_general(text: &str) -> Vec<Name> {
         .replace(",&", ",")
         .replace(" and ", ", ")
         .replace(" AND ", ", ")
-        .replace("; ", ", ")
-        .replace(',', ", ");
-    let tokens: Vec<&str> =
-        normalised.split(", ").map(str::trim).filter(|t| !t.is_empty() && *t != "&" && *t != "and").collect();
+        .replace(';', ",");
+    let tokens: Vec<&str> = normalised
+        .split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty() && *t != "&" && *t != "and")
+        .collect();
     let mut names = Vec::new();
     let mut idx = 0;
     while idx < tokens.len() {
@@ -622,44 +712,84 @@ pub(super) fn parse_names_general(text: &str) -> Vec<Name> {
             idx += 1;
             continue;
         }
-        let next = tokens.get(idx + 1).copied();
-        // `Smith, J.` or `Smith, John` (inverted): the next token is the given name.
-        let next_is_given = next.is_some_and(|n| {
-            is_initials(n) || (token.split_whitespace().count() == 1 && n.split_whitespace().all(|w| w.chars().next().is_some_and(char::is_uppercase)) && tokens.len() % 2 == 0 && !n.contains(' ') && looks_inverted(&tokens))
-        });
-        if next_is_given && !is_initials(token) {
-            names.push(person(token, next.unwrap_or_default()));
+        // Inverted: `Smith, J.`, `Smith, John T.`: a family name alone, then given names.
+        if let Some(next) = tokens.get(idx + 1).filter(|next| is_given_names(next))
+            && is_family_name(token)
+        {
+            names.push(person(token, next));
             idx += 2;
             continue;
         }
-        if let Some(caps) = FAMILY_THEN_INITIALS.captures(token) {
-            // `Smith J` / `Liang S.`: family first, initials last.
-            let family = caps.get(1).map_or("", |m| m.as_str());
-            if !is_initials(family) && family.split_whitespace().count() <= 3 {
-                names.push(person(family, caps.get(2).map_or("", |m| m.as_str())));
-                idx += 1;
-                continue;
-            }
-        }
-        let words: Vec<&str> = token.split_whitespace().collect();
-        if words.len() >= 2 {
-            // Given names first: `J. Smith`, `John van der Berg`.
-            let mut family_start = words.len() - 1;
-            while family_start > 1 && words[family_start - 1].chars().next().is_some_and(char::is_lowercase) {
-                family_start -= 1;
-            }
-            names.push(person(&words[family_start..].join(" "), &words[..family_start].join(" ")));
-        } else if !token.is_empty() {
-            names.push(Name::Literal(tex::escape(token)));
-        }
+        names.push(single_name(token));
         idx += 1;
+    }
+    // Vancouver initials have no periods: the one after the last name ends the element.
+    let periods =
+        |name: &Name| matches!(name, Name::Person { given, .. } if given.contains('.'));
+    let others_without =
+        names.len() > 1 && names[..names.len() - 1].iter().all(|n| !periods(n));
+    if let Some(Name::Person { given, .. }) = names.last_mut() {
+        let letters = given.trim_end_matches('.');
+        let compact_initials =
+            letters.len() >= 2 && letters.chars().all(|c| c.is_ascii_uppercase());
+        if given.ends_with('.')
+            && !letters.contains('.')
+            && (others_without || compact_initials)
+        {
+            given.pop();
+        }
     }
     names
 }
 
-/// Whether comma-separated tokens alternate family, given (`Smith, John, Doe, Anne`).
-fn looks_inverted(tokens: &[&str]) -> bool {
-    tokens.chunks(2).all(|pair| pair.len() == 2 && pair[0].split_whitespace().count() <= 2 && pair[1].split_whitespace().count() <= 3)
+/// A name without commas: `Smith J` (family, initials), `J. Smith` or
+/// `John van der Berg` (given first), or one word (kept whole).
+fn single_name(token: &str) -> Name {
+    if let Some(caps) = FAMILY_THEN_INITIALS.captures(token) {
+        let family = caps.get(1).map_or("", |m| m.as_str());
+        if !is_initials(family) && family.split_whitespace().count() <= 3 {
+            return person(family, caps.get(2).map_or("", |m| m.as_str()));
+        }
+    }
+    let words: Vec<&str> = token.split_whitespace().collect();
+    if words.len() < 2 {
+        return Name::Literal(tex::escape(token));
+    }
+    let mut family_start = words.len() - 1;
+    while family_start > 1
+        && words[family_start - 1].chars().next().is_some_and(char::is_lowercase)
+    {
+        family_start -= 1;
+    }
+    person(&words[family_start..].join(" "), &words[..family_start].join(" "))
+}
+
+/// One to three words, none of them initials, the last capitalised: a family
+/// name with its particle (`Smith`, `van der Berg`).
+fn is_family_name(token: &str) -> bool {
+    let words: Vec<&str> = token.split_whitespace().collect();
+    !words.is_empty()
+        && words.len() <= 3
+        && !words.iter().any(|w| is_initials(w))
+        && words.last().is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase))
+}
+
+/// Initials, or one to three capitalised given names that are not a full
+/// given-first name (`J. C.`, `John T.`, `Anne`, but not `A. Doe`).
+fn is_given_names(token: &str) -> bool {
+    if is_initials(token) {
+        return true;
+    }
+    let words: Vec<&str> = token.split_whitespace().collect();
+    let capitalised = |w: &&str| {
+        w.chars().next().is_some_and(char::is_uppercase)
+            && !w.chars().any(|c| c.is_ascii_digit())
+    };
+    let n_initials = words.iter().filter(|w| is_initials(w)).count();
+    !words.is_empty()
+        && words.len() <= 3
+        && words.iter().all(capitalised)
+        && (n_initials == 0 || words.last().is_some_and(|w| is_initials(w)))
 }
 
 #[cfg(test)]
@@ -675,30 +805,68 @@ mod tests {
         assert_eq!(prepared.urls, ["http://a.b/c_1.html"]);
         let (start, end) = prepared.italics[0];
         assert_eq!(&prepared.text[start..end], "Xinhua Net");
-        let prepared = prepare("Chen, L. (2015). More than \\$45 billion. *Forbes*. Retrieved from <http://x.org/a>");
+        let prepared = prepare(
+            "Chen, L. (2015). More than \\$45 billion. *Forbes*. Retrieved from <http://x.org/a>",
+        );
         assert_eq!(prepared.text, "Chen, L. (2015). More than $45 billion. Forbes.");
         assert_eq!(prepared.urls, ["http://x.org/a"]);
-        let prepared = prepare("Doe, J. (2019). T. J, 1(2), 3-4. https://doi.org/10.1000/xyz.");
+        let prepared =
+            prepare("Doe, J. (2019). T. J, 1(2), 3-4. https://doi.org/10.1000/xyz.");
         assert_eq!(prepared.doi.as_deref(), Some("10.1000/xyz"));
         assert!(prepared.urls.is_empty());
     }
 
     #[test]
     fn names_in_common_forms() {
-        let family = |names: &[Name]| names.iter().map(|n| n.sort_name().to_string()).collect::<Vec<_>>();
-        assert_eq!(family(&parse_names_general("Smith, J., & Doe, A. B.")), ["Smith", "Doe"]);
-        assert_eq!(family(&parse_names_general("J. Smith, A. Doe and B. Roe")), ["Smith", "Doe", "Roe"]);
+        let family = |names: &[Name]| {
+            names.iter().map(|n| n.sort_name().to_string()).collect::<Vec<_>>()
+        };
+        assert_eq!(
+            family(&parse_names_general("Smith, J., & Doe, A. B.")),
+            ["Smith", "Doe"]
+        );
+        assert_eq!(
+            family(&parse_names_general("J. Smith, A. Doe and B. Roe")),
+            ["Smith", "Doe", "Roe"]
+        );
         assert_eq!(family(&parse_names_general("Smith J, Doe AB")), ["Smith", "Doe"]);
-        assert_eq!(family(&parse_names_general("F. Jahanian and Al Mok")), ["Jahanian", "Mok"]);
-        assert_eq!(parse_names_general("Xu, X., Li, Y., & Liang S.")[2], Name::person("Liang", "S."));
+        assert_eq!(
+            family(&parse_names_general("F. Jahanian and Al Mok")),
+            ["Jahanian", "Mok"]
+        );
+        assert_eq!(
+            parse_names_general("Xu, X., Li, Y., & Liang S.")[2],
+            Name::person("Liang", "S.")
+        );
+        assert_eq!(
+            parse_names_general("Vaswani A, Shazeer N, Parmar N.")[2],
+            Name::person("Parmar", "N")
+        );
+        assert_eq!(parse_names_general("Murphy CR."), [Name::person("Murphy", "CR")]);
+        assert_eq!(
+            parse_names_general("Eagle, Alan R."),
+            [Name::person("Eagle", "Alan R.")]
+        );
+        assert_eq!(
+            parse_names_general("Woolley, John T., and Jane Doe"),
+            [Name::person("Woolley", "John T."), Name::person("Doe", "Jane")]
+        );
+        assert!(!is_proceedings("Adv Neural Inf Process Syst"));
+        assert!(is_proceedings("Proc. of the ACM Conference"));
     }
 
     #[test]
     fn titles_lose_the_closing_period_only() {
         assert_eq!(clean_title("A title."), "A title");
-        assert_eq!(clean_title("the \"digital revolution.\""), "the \"digital revolution\"");
+        assert_eq!(
+            clean_title("the \"digital revolution.\""),
+            "the \"digital revolution\""
+        );
         assert_eq!(clean_title("Policy in the U.S."), "Policy in the U.S.");
-        assert_eq!(split_subtitle("Networking China: The digital"), ("Networking China", Some("The digital")));
+        assert_eq!(
+            split_subtitle("Networking China: The digital"),
+            ("Networking China", Some("The digital"))
+        );
         assert_eq!(split_subtitle("No split"), ("No split", None));
     }
 
