@@ -126,19 +126,20 @@ pub fn merge_inputs(store: &mut Store, inputs: Inputs) -> (Merged, Vec<Diagnosti
     let mut merged = Merged::default();
     for file in inputs.files {
         let summary = (file.format == Format::Document).then(|| {
-            let warned_lines: Vec<u32> = diagnostics
+            let mut warned_lines: Vec<u32> = diagnostics
                 .iter()
                 .filter(|d| d.file == file.name && d.severity >= Severity::Warning)
                 .map(|d| d.line)
                 .collect();
+            warned_lines.sort_unstable();
             let with_warnings = file
                 .entries
                 .iter()
                 .filter(|entry| {
                     entry.sources.first().is_some_and(|source| {
-                        warned_lines.iter().any(|line| {
-                            (source.line_start..=source.line_end).contains(line)
-                        })
+                        let first =
+                            warned_lines.partition_point(|&l| l < source.line_start);
+                        warned_lines.get(first).is_some_and(|&l| l <= source.line_end)
                     })
                 })
                 .count();

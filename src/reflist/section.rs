@@ -25,7 +25,7 @@ use std::ops::Range;
 
 use crate::diag::{Diagnostic, LineIndex, Parsed, Severity};
 
-use super::split::{RawReference, split};
+use super::split::{RawReference, split_indexed};
 
 /// A reference section of a document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,8 +120,13 @@ pub fn find_sections(document: &str) -> Vec<Section> {
 /// reference that looks like one (it has a year, a number or a link): the
 /// content test that tells a paper from other text.
 pub fn has_reference_section(document: &str) -> bool {
-    find_sections(document).iter().any(|section| {
-        split(document, section).iter().any(|reference| {
+    let sections = find_sections(document);
+    if sections.is_empty() {
+        return false;
+    }
+    let index = LineIndex::new(document);
+    sections.iter().any(|section| {
+        split_indexed(document, section, &index).iter().any(|reference| {
             let text = reference.text.as_str();
             text.contains("http")
                 || text.contains("n.d.")
@@ -166,7 +171,7 @@ pub fn references_with(
     }
     let mut references = Vec::new();
     for section in &sections {
-        let found = split(document, section);
+        let found = split_indexed(document, section, &index);
         if found.is_empty() {
             let (at, what) = match &section.heading {
                 Some(heading) => (heading.span.start, format!("'{}'", heading.title)),

@@ -52,10 +52,19 @@ pub struct RawReference {
 
 /// The references of one section of `document`, in order.
 pub fn split(document: &str, section: &Section) -> Vec<RawReference> {
+    split_indexed(document, section, &LineIndex::new(document))
+}
+
+/// [`split`] with the document's line index, built once for all its sections.
+pub(super) fn split_indexed(
+    document: &str,
+    section: &Section,
+    index: &LineIndex<'_>,
+) -> Vec<RawReference> {
     let body =
         section.body.start.min(document.len())..section.body.end.min(document.len());
     let Some(body_text) = document.get(body.clone()) else { return Vec::new() };
-    let first_line_no = LineIndex::new(document).line(body.start);
+    let first_line_no = index.line(body.start);
     let items = items(document, body.start, &lines(body_text), first_line_no);
     let layout = Layout::of(document, &items);
     group(document, &items, &layout)
