@@ -169,7 +169,17 @@ fn biber_accepts_the_store_made_from_the_seeds() {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = save_store(entries, dir.path());
     let run = run_biber(dir.path(), true);
-    assert_only_allowed(&run, &store, |_, _| false);
+    // The report's list prints a numbered government document (State
+    // Council 2015, no. 40) without an institution or a report type; the
+    // hand-checked gold keeps it @report so that the number has a field and
+    // invents neither (../shared/data/seeds-gold/000-references.json).
+    assert_only_allowed(&run, &store, |warning, entry| {
+        entry.entry_type == "report"
+            && ["type", "institution"].iter().any(|field| {
+                warning.ends_with(&format!("Missing mandatory field '{field}'"))
+                    && !entry.fields.contains_key(*field)
+            })
+    });
 }
 
 /// Entries that are valid for biblatex's data model but hold everything the
