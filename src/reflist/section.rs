@@ -116,11 +116,21 @@ pub fn find_sections(document: &str) -> Vec<Section> {
     sections
 }
 
-/// Whether the document has a reference section with at least one
-/// reference that looks like one (it has a year, a number or a link): the
-/// content test that tells a paper from other text.
+/// Whether the document has a reference section: the content test that
+/// tells a paper from other text. A markdown or bold heading with a strong
+/// name (`## References`, `**Bibliography**`) is enough, even over an empty
+/// list (which reading then reports); a plain line or a weak name
+/// (`Sources`) needs at least one reference that looks like one: it has a
+/// year, a number or a link.
 pub fn has_reference_section(document: &str) -> bool {
     let sections = find_sections(document);
+    let is_marked_up = |heading: &Heading| {
+        heading.kind != HeadingKind::Plain
+            && !WEAK_REFERENCE_NAMES.contains(&heading_name(&heading.title).as_str())
+    };
+    if sections.iter().any(|section| section.heading.as_ref().is_some_and(is_marked_up)) {
+        return true;
+    }
     if sections.is_empty() {
         return false;
     }
@@ -794,7 +804,14 @@ mod tests {
     #[test]
     fn detection_needs_a_reference_that_looks_like_one() {
         assert!(has_reference_section("## References\n\n- Smith, J. (2001). Title.\n"));
+        assert!(
+            has_reference_section("Text.\n\n**Bibliography**\n"),
+            "empty, but marked up"
+        );
         assert!(!has_reference_section("## Sources\n\n- my notes\n- other notes\n"));
+        assert!(has_reference_section("## Sources\n\n- Smith, J. (2001). Title.\n"));
+        assert!(!has_reference_section("Text.\n\nReferences\n\nsee the notes\n"));
+        assert!(has_reference_section("Text.\n\nReferences\n\nSmith, J. 2001. Title.\n"));
         assert!(!has_reference_section("Sources\n"));
     }
 }
