@@ -1,8 +1,9 @@
 //! biblink: a bibliographic reference manager.
 //!
-//! Inputs (RIS, BibLaTeX) are read into one [`model`], normalised and merged
-//! into a [`store`] of deterministic BibLaTeX. Formats meet only at the model:
-//! [`ris`] and [`bib`] convert to and from it, never to each other.
+//! Inputs (RIS, BibLaTeX, the reference lists of papers) are read into one
+//! [`model`], normalised and merged into a [`store`] of deterministic
+//! BibLaTeX. Formats meet only at the model: [`ris`], [`bib`] and [`reflist`]
+//! convert to and from it, never to each other.
 //!
 //! Reading order: [`model`] (what an entry is), [`diag`] (how problems are
 //! reported), the readers [`ris`] and [`bib`], [`normalize`] and [`store`].
