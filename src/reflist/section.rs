@@ -721,6 +721,13 @@ mod tests {
         // separates two items; it does not join them.
         assert_eq!((found[17].line_start, found[18].line_start), (191, 193));
         assert_eq!((found[0].line_start, found[34].line_end), (174, 209));
+        // The same with Windows line ends: same texts and lines.
+        let crlf = document.replace('\n', "\r\n");
+        let again = references(&crlf, seed).value;
+        assert_eq!(
+            again.iter().map(|r| (&r.text, r.line_start, r.line_end)).collect::<Vec<_>>(),
+            found.iter().map(|r| (&r.text, r.line_start, r.line_end)).collect::<Vec<_>>()
+        );
     }
 
     /// Wraps a text at spaces into lines of at most `width` bytes (longer words stay whole).
