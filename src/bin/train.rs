@@ -20,7 +20,7 @@ use biblink::reflist::label::train::{self, Example, TrainConfig};
 use clap::Parser;
 use indexmap::IndexMap;
 
-/// Trains the reference-string labeller (an averaged structured perceptron).
+/// Trains the reference-string labeller (a linear-chain CRF).
 #[derive(Debug, Parser)]
 #[command(
     name = "biblink-train",
@@ -47,9 +47,18 @@ struct Args {
     /// Seed of the example order
     #[arg(long, default_value_t = TrainConfig::default().seed)]
     seed: u64,
+    /// L2 regularisation strength
+    #[arg(long, default_value_t = TrainConfig::default().c2)]
+    c2: f64,
+    /// Initial learning rate
+    #[arg(long, default_value_t = TrainConfig::default().eta)]
+    eta: f64,
     /// Print per-field tables for every corpus, not only the summary
     #[arg(long)]
     by_corpus: bool,
+    /// Write the cross-validated predictions here (the scorer's format)
+    #[arg(long, value_name = "FILE", requires = "folds")]
+    cv_predictions: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -63,7 +72,13 @@ fn main() -> ExitCode {
 }
 
 fn run(args: Args) -> Result<()> {
-    let config = TrainConfig { bits: args.bits, epochs: args.epochs, seed: args.seed };
+    let config = TrainConfig {
+        bits: args.bits,
+        epochs: args.epochs,
+        seed: args.seed,
+        c2: args.c2,
+        eta: args.eta,
+    };
     let items = read_corpora(&args.data)?;
     let examples: Vec<Example> = items.iter().map(to_example).collect();
     eprintln!("{} references from {}", items.len(), args.data.display());
@@ -86,6 +101,15 @@ fn run(args: Args) -> Result<()> {
                 predictions[i] = eval::fields_of(&item.text, &model.label(&item.text));
             }
             eprintln!("fold {}/{k} done", fold + 1);
+        }
+        if let Some(path) = &args.cv_predictions {
+            let mut out = String::new();
+            for (item, predicted) in items.iter().zip(&predictions) {
+                out.push_str(&eval::prediction_json(&item.id, predicted));
+                out.push('\n');
+            }
+            std::fs::write(path, out)
+                .with_context(|| format!("writing {}", path.display()))?;
         }
         let evaluation = eval::evaluate(&items, &predictions);
         println!("{k}-fold cross-validation ({:.1} s)", started.elapsed().as_secs_f64());

@@ -10,7 +10,7 @@ use super::token::{Token, TokenKind};
 
 /// Version of the feature templates; the model file records the version it
 /// was trained with.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 3;
 
 /// The features of every token of a string: token `i`'s ids are
 /// `ids[offsets[i]..offsets[i + 1]]`.
@@ -109,6 +109,21 @@ pub fn extract(text: &str, tokens: &[Token]) -> Features {
         push(49, mix(state.breaks as u64, cur.dict as u64));
         push(50, mix(state.relative as u64, cur.number_class as u64));
         push(51, mix(p1.dict as u64 * 64 + cur.dict as u64, n1.dict as u64));
+        let block = cur.block;
+        push(52, block.mask as u64);
+        push(53, block.next_mask as u64);
+        push(54, block.previous_mask as u64);
+        push(55, (block.length as u64) << 8 | block.position as u64);
+        push(56, (block.after as u64) << 8 | block.ahead as u64);
+        push(57, mix(block.mask as u64, cur.short_shape));
+        push(58, mix((block.after as u64) << 8 | state.breaks as u64, cur.short_shape));
+        push(59, mix(block.next_mask as u64, block.position as u64));
+        push(60, mix(block.ahead as u64, state.flags as u64));
+        push(61, (block.capitals as u64) << 8 | block.position as u64);
+        push(62, mix(block.capitals as u64, block.mask as u64));
+        push(63, (block.year_distance as u64) << 8 | cur.number_class as u64);
+        push(64, block.first_word);
+        push(65, mix(block.previous_last_word, block.position as u64));
     }
     features.offsets.push(features.ids.len() as u32);
     features
@@ -134,6 +149,39 @@ struct Info {
     dict: u8,
     chunk: u8,
     state: State,
+    /// Whether a sentence break comes before the token (it starts a block).
+    starts_block: bool,
+    /// 0 short or not letters, 1 a capitalised word of 4+ letters, 2 a lower-case one.
+    capital: u8,
+    block: Block,
+}
+
+/// The sentence-like block a token is in (blocks end at sentence breaks)
+/// and what the rest of the string holds.
+#[derive(Debug, Clone, Copy, Default)]
+struct Block {
+    /// What the block holds: bits of [`block_bits`].
+    mask: u16,
+    /// The same for the next block and the previous one.
+    next_mask: u16,
+    previous_mask: u16,
+    /// Tokens in the block, bucketed.
+    length: u8,
+    /// 0 first token, 1 second, 2 inside, 3 last.
+    position: u8,
+    /// Blocks after this one, capped.
+    after: u8,
+    /// Bits: a year, a quotation mark, "In", a URL or DOI later in the string.
+    ahead: u8,
+    /// Share of capitalised words among the block's words of 4+ letters:
+    /// 0 none such words, 1 to 4 quarters rising.
+    capitals: u8,
+    /// Tokens to the nearest year before or after, bucketed; signed by side.
+    year_distance: u8,
+    /// The lower-cased first word of the block.
+    first_word: u64,
+    /// The lower-cased last word of the previous block.
+    previous_last_word: u64,
 }
 
 impl Info {
@@ -156,6 +204,9 @@ impl Info {
             dict: 63,
             chunk: 0,
             state: State::default(),
+            starts_block: false,
+            capital: 0,
+            block: Block::default(),
         }
     }
 }
@@ -231,6 +282,7 @@ fn describe(text: &str, tokens: &[Token]) -> Vec<Info> {
                 _ => {}
             }
         }
+        let mut starts_block = i == 0;
         if i > 0 {
             let previous = &tokens[i - 1];
             let previous_len = text[previous.start..previous.end].chars().count();
@@ -238,6 +290,7 @@ fn describe(text: &str, tokens: &[Token]) -> Vec<Info> {
                 && (previous_len >= 3 || previous.kind != TokenKind::Letters);
             if is_break {
                 breaks = breaks.saturating_add(1);
+                starts_block = true;
             }
         }
         nesting = (nesting & !(IN_PARENS | IN_BRACKETS))
@@ -292,6 +345,13 @@ fn describe(text: &str, tokens: &[Token]) -> Vec<Info> {
             dict,
             chunk: chunks[i],
             state,
+            starts_block,
+            capital: if token.kind == TokenKind::Letters && chars.len() >= 4 {
+                if word.starts_with(char::is_uppercase) { 1 } else { 2 }
+            } else {
+                0
+            },
+            block: Block::default(),
         });
         // Update the flags with this token for the tokens after it.
         if number_class == NUMBER_YEAR {
@@ -303,7 +363,134 @@ fn describe(text: &str, tokens: &[Token]) -> Vec<Info> {
             _ => {}
         }
     }
+    describe_blocks(text, tokens, &mut infos);
     infos
+}
+
+/// Fills in [`Block`]: what each block holds, and what lies ahead.
+fn describe_blocks(text: &str, tokens: &[Token], infos: &mut [Info]) {
+    let n = infos.len();
+    // Block boundaries: start index of each block.
+    let starts: Vec<usize> = (0..n).filter(|&i| infos[i].starts_block).collect();
+    let masks: Vec<u16> = starts
+        .iter()
+        .enumerate()
+        .map(|(b, &start)| {
+            let end = starts.get(b + 1).copied().unwrap_or(n);
+            infos[start..end].iter().fold(0, |mask, info| mask | block_bits(info))
+        })
+        .collect();
+    let capitals: Vec<u8> = starts
+        .iter()
+        .enumerate()
+        .map(|(b, &start)| {
+            let end = starts.get(b + 1).copied().unwrap_or(n);
+            let words = infos[start..end].iter().filter(|i| i.capital != 0).count();
+            let upper = infos[start..end].iter().filter(|i| i.capital == 1).count();
+            if words == 0 { 0 } else { 1 + ((upper * 4) / (words + 1)).min(3) as u8 }
+        })
+        .collect();
+    let years: Vec<usize> =
+        (0..n).filter(|&i| infos[i].number_class == NUMBER_YEAR).collect();
+    let edge = hash_bytes(b"<edge>");
+    let infos_lower: Vec<u64> = infos.iter().map(|info| info.lower).collect();
+    let mut ahead = 0u8;
+    let mut block_idx = starts.len();
+    for i in (0..n).rev() {
+        while block_idx > 0 && starts[block_idx - 1] > i {
+            block_idx -= 1;
+        }
+        let b = block_idx - 1;
+        let (start, end) = (starts[b], starts.get(b + 1).copied().unwrap_or(n));
+        let length = end - start;
+        let info = &mut infos[i];
+        info.block = Block {
+            mask: masks[b],
+            next_mask: masks.get(b + 1).copied().unwrap_or(0x8000),
+            previous_mask: if b > 0 { masks[b - 1] } else { 0x8000 },
+            length: match length {
+                0..=3 => length as u8,
+                4..=6 => 4,
+                7..=12 => 5,
+                _ => 6,
+            },
+            position: if i == start {
+                0
+            } else if i + 1 == end {
+                3
+            } else if i == start + 1 {
+                1
+            } else {
+                2
+            },
+            after: (starts.len() - 1 - b).min(6) as u8,
+            ahead,
+            capitals: capitals[b],
+            year_distance: year_distance(&years, i),
+            first_word: infos_lower[start],
+            previous_last_word: if start > 0 { infos_lower[start - 1] } else { edge },
+        };
+        if info.number_class == NUMBER_YEAR {
+            ahead |= 1;
+        }
+        if info.dict == DICT_IN {
+            ahead |= 4;
+        }
+        if info.chunk & 3 != 0 {
+            ahead |= 8;
+        }
+        let gap_start = if i == 0 { 0 } else { tokens[i - 1].end };
+        if text[gap_start..tokens[i].start].contains(['"', '“', '”', '«', '»']) {
+            ahead |= 2;
+        }
+    }
+}
+
+/// The distance from token `i` to the nearest year token, bucketed, with
+/// 8 added when that year comes after it; 15 when there is no year.
+fn year_distance(years: &[usize], i: usize) -> u8 {
+    let bucket = |d: usize| match d {
+        0..=2 => d as u8,
+        3..=5 => 3,
+        6..=10 => 4,
+        _ => 5,
+    };
+    let next = years.partition_point(|&y| y < i);
+    let after = years.get(next).map(|&y| y - i);
+    let before = next.checked_sub(1).map(|p| i - years[p]);
+    match (before, after) {
+        (Some(b), Some(a)) if a < b => 8 + bucket(a),
+        (Some(b), _) => bucket(b),
+        (None, Some(a)) => 8 + bucket(a),
+        (None, None) => 15,
+    }
+}
+
+/// The bits a token adds to its block's mask.
+fn block_bits(info: &Info) -> u16 {
+    let mut bits = match info.dict {
+        1 => 1 << 11,
+        DICT_IN => 1 << 9,
+        DICT_EDITOR => 1 << 3,
+        4..=6 => 1 << 2,
+        7 => 1 << 12,
+        8 => 1 << 4,
+        9 => 1 << 5,
+        10 | 11 => 1 << 6,
+        12 => 1 << 7,
+        13 => 1 << 8,
+        16..=18 => 1 << 10,
+        _ => 0,
+    };
+    match info.number_class {
+        0 => {}
+        NUMBER_YEAR => bits |= 1,
+        _ => bits |= 2,
+    }
+    if info.chunk & 3 != 0 {
+        bits |= 1 << 10;
+    }
+    bits
 }
 
 fn position_bucket(i: usize) -> u8 {
