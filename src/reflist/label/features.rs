@@ -10,7 +10,11 @@ use super::token::{Token, TokenKind};
 
 /// Version of the feature templates; the model file records the version it
 /// was trained with.
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
+
+/// Classes of the separator between two tokens (see [`link_class`]); the
+/// model has a label-transition matrix for each, on top of the plain one.
+pub const LINK_CLASSES: usize = 128;
 
 /// The features of every token of a string: token `i`'s ids are
 /// `ids[offsets[i]..offsets[i + 1]]`.
@@ -20,6 +24,8 @@ pub struct Features {
     pub offsets: Vec<u32>,
     /// Hashed feature ids.
     pub ids: Vec<u32>,
+    /// The class of the separator before each token (0 for the first).
+    pub links: Vec<u8>,
 }
 
 impl Features {
@@ -43,8 +49,15 @@ impl Features {
 pub fn extract(text: &str, tokens: &[Token]) -> Features {
     let infos: Vec<Info> = describe(text, tokens);
     let n = infos.len();
-    let mut features =
-        Features { offsets: Vec::with_capacity(n + 1), ids: Vec::with_capacity(n * 56) };
+    let mut features = Features {
+        offsets: Vec::with_capacity(n + 1),
+        ids: Vec::with_capacity(n * 66),
+        links: Vec::with_capacity(n),
+    };
+    for (i, token) in tokens.iter().enumerate() {
+        let gap_start = if i == 0 { token.start } else { tokens[i - 1].end };
+        features.links.push(link_class(&text[gap_start..token.start]));
+    }
     let none = Info::boundary();
     let at = |i: isize| -> &Info {
         if i < 0 || i as usize >= n { &none } else { &infos[i as usize] }
@@ -543,6 +556,25 @@ fn separator(gap: &str, at_start: bool, at_end: bool) -> u64 {
     hash_bytes(&out[..len])
 }
 
+/// The class of a separator: bit 0 white space, 1 a period, 2 a comma,
+/// 3 a colon or semicolon, 4 an opening bracket, 5 a closing one, 6
+/// anything else (quotes, dashes, slashes, ...).
+pub fn link_class(gap: &str) -> u8 {
+    let mut class = 0u8;
+    for c in gap.chars() {
+        class |= match c {
+            c if c.is_whitespace() => 1,
+            '.' | '。' => 2,
+            ',' | '，' | '、' => 4,
+            ':' | ';' | '：' => 8,
+            '(' | '[' | '{' | '（' | '「' | '『' | '《' | '〈' => 16,
+            ')' | ']' | '}' | '）' | '」' | '』' | '》' | '〉' => 32,
+            _ => 64,
+        };
+    }
+    class
+}
+
 /// The shape (`Xxxx`, `dddd`, `X`; runs capped at four) and the short shape
 /// (runs collapsed: `Xx`, `d`, `X`).
 fn shapes(word: &str) -> (u64, u64) {
@@ -826,6 +858,11 @@ mod tests {
             assert_eq!(features.of(i).len(), per_token);
         }
         assert!(extract("", &[]).is_empty());
+        assert_eq!(features.links.len(), tokens.len());
+        assert_eq!(features.links[1], link_class(", "));
+        assert_eq!(link_class(", "), 5);
+        assert_eq!(link_class(""), 0);
+        assert_eq!(link_class(". (“"), 1 | 2 | 16 | 64);
     }
 
     #[test]

@@ -8,9 +8,14 @@
 //! bits           u32      the weight table has 2^bits buckets
 //! n_labels       u32      labels, "no label" included (index 0)
 //! scale          f32      a weight is its stored i16 times scale
+//! n_links        u32      separator classes (features::LINK_CLASSES)
 //! transitions    f32 × (n_labels + 1) × n_labels
 //!                         row p, column l: score of label l after label p;
 //!                         row n_labels is the start of the string
+//! links          f32 × n_links × n_labels × n_labels
+//!                         matrix c, row p, column l: added to the score of
+//!                         label l after label p when separator class c
+//!                         stands between the two tokens
 //! n_rows         u32      buckets with a non-zero weight
 //! rows           n_rows × (u32 bucket, i16 × n_labels), buckets ascending
 //! ```
@@ -31,6 +36,7 @@ pub struct Model {
     bits: u32,
     n_labels: usize,
     scale: f32,
+    /// The plain transitions, then the separator-class matrices.
     transitions: Vec<f32>,
     weights: Vec<i16>,
 }
@@ -66,7 +72,7 @@ impl Model {
         transitions: Vec<f32>,
         weights: &[f32],
     ) -> Model {
-        assert_eq!(transitions.len(), (n_labels + 1) * n_labels);
+        assert_eq!(transitions.len(), transition_len(n_labels));
         assert_eq!(weights.len(), (1usize << bits) * n_labels);
         let max = weights.iter().fold(0f32, |max, w| max.max(w.abs()));
         let scale = if max > 0.0 { max / i16::MAX as f32 } else { 1.0 };
@@ -93,8 +99,11 @@ impl Model {
             return Err(ModelError::Damaged("table size out of range"));
         }
         let scale = reader.f32()?;
-        let mut transitions = Vec::with_capacity((n_labels + 1) * n_labels);
-        for _ in 0..(n_labels + 1) * n_labels {
+        if reader.u32()? as usize != features::LINK_CLASSES {
+            return Err(ModelError::Damaged("separator classes differ"));
+        }
+        let mut transitions = Vec::with_capacity(transition_len(n_labels));
+        for _ in 0..transition_len(n_labels) {
             transitions.push(reader.f32()?);
         }
         let n_buckets = 1usize << bits;
@@ -129,6 +138,7 @@ impl Model {
         out.extend_from_slice(&self.bits.to_le_bytes());
         out.extend_from_slice(&(self.n_labels as u32).to_le_bytes());
         out.extend_from_slice(&self.scale.to_le_bytes());
+        out.extend_from_slice(&(features::LINK_CLASSES as u32).to_le_bytes());
         for t in &self.transitions {
             out.extend_from_slice(&t.to_le_bytes());
         }
@@ -169,7 +179,7 @@ impl Model {
     /// The best label index of each token (0 is "no label").
     pub fn decode(&self, features: &Features) -> Vec<usize> {
         let emissions = self.emissions(features);
-        viterbi(&emissions, &self.transitions, self.n_labels)
+        viterbi(&emissions, &self.transitions, &features.links, self.n_labels)
     }
 
     /// Emission scores: `n_tokens × n_labels`, row-major.
@@ -206,25 +216,44 @@ impl fmt::Display for Model {
     }
 }
 
+/// The length of a model's transition scores: the plain matrix with its
+/// start row, then one matrix per separator class.
+pub fn transition_len(n_labels: usize) -> usize {
+    (n_labels + 1) * n_labels + features::LINK_CLASSES * n_labels * n_labels
+}
+
 /// The best label sequence under emission scores (`n × n_labels`) and
-/// transition scores (`(n_labels + 1) × n_labels`, last row the start).
-pub fn viterbi(emissions: &[f32], transitions: &[f32], n_labels: usize) -> Vec<usize> {
+/// transition scores (as in the file format: `(n_labels + 1) × n_labels`,
+/// last row the start, then one `n_labels × n_labels` matrix per separator
+/// class, which `links` gives for each token).
+pub fn viterbi(
+    emissions: &[f32],
+    transitions: &[f32],
+    links: &[u8],
+    n_labels: usize,
+) -> Vec<usize> {
     let n = emissions.len() / n_labels;
     if n == 0 {
         return Vec::new();
     }
-    let start = &transitions[n_labels * n_labels..];
+    let square = n_labels * n_labels;
+    let start = &transitions[square..square + n_labels];
+    let link_matrices = &transitions[square + n_labels..];
     let mut score: Vec<f32> =
         emissions[..n_labels].iter().zip(start).map(|(e, t)| e + t).collect();
     let mut next = vec![0f32; n_labels];
     let mut back = vec![0u8; n * n_labels];
     for i in 1..n {
         let emission = &emissions[i * n_labels..][..n_labels];
+        let link = links.get(i).map_or(0, |c| *c as usize) * square;
+        let link =
+            link_matrices.get(link..link + square).unwrap_or(&transitions[..square]);
         for (label, out) in next.iter_mut().enumerate() {
             let mut best = f32::NEG_INFINITY;
             let mut best_prev = 0;
             for (prev, s) in score.iter().enumerate() {
-                let candidate = s + transitions[prev * n_labels + label];
+                let at = prev * n_labels + label;
+                let candidate = s + transitions[at] + link[at];
                 if candidate > best {
                     best = candidate;
                     best_prev = prev;
@@ -339,18 +368,27 @@ mod tests {
         // the transition 0 -> 0 is forbidden and 1 -> 1 is cheap.
         let n_labels = 2;
         let emissions = [1.0, 0.9, 1.0, 0.9, 1.0, 0.9];
-        let transitions = [-10.0, 0.0, 0.0, 0.5, 0.0, 0.0];
-        assert_eq!(viterbi(&emissions, &transitions, n_labels), [1, 1, 1]);
-        let free = [0.0; 6];
-        assert_eq!(viterbi(&emissions, &free, n_labels), [0, 0, 0]);
-        assert_eq!(viterbi(&[], &free, n_labels), Vec::<usize>::new());
+        let mut transitions = vec![0f32; transition_len(n_labels)];
+        transitions[..6].copy_from_slice(&[-10.0, 0.0, 0.0, 0.5, 0.0, 0.0]);
+        let links = [0, 1, 1];
+        assert_eq!(viterbi(&emissions, &transitions, &links, n_labels), [1, 1, 1]);
+        let free = vec![0f32; transition_len(n_labels)];
+        assert_eq!(viterbi(&emissions, &free, &links, n_labels), [0, 0, 0]);
+        assert_eq!(viterbi(&[], &free, &[], n_labels), Vec::<usize>::new());
+        // A separator class that strongly favours 0 -> 1 changes the path
+        // at the token it stands before.
+        let mut linked = free.clone();
+        let class_3 = 6 + 3 * 4;
+        linked[class_3 + 1] = 5.0;
+        assert_eq!(viterbi(&emissions, &linked, &[0, 3, 0], n_labels), [0, 1, 0]);
     }
 
     #[test]
     fn model_bytes_round_trip() {
         let n_labels = 3;
         let bits = 4;
-        let transitions: Vec<f32> = (0..12).map(|i| i as f32 / 4.0).collect();
+        let transitions: Vec<f32> =
+            (0..transition_len(n_labels)).map(|i| i as f32 / 4.0).collect();
         let mut weights = vec![0f32; 16 * n_labels];
         weights[5] = 2.5;
         weights[40] = -1.0;

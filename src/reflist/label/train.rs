@@ -17,7 +17,7 @@
 
 use super::Label;
 use super::features::{self, Features};
-use super::model::Model;
+use super::model::{Model, transition_len};
 use super::token::tokenize;
 
 /// One training sequence: the features of its tokens and their gold labels
@@ -90,7 +90,7 @@ pub fn train(examples: &[Example], config: &TrainConfig) -> Model {
     let n_buckets = 1usize << config.bits;
     let mask = n_buckets - 1;
     let mut weights = vec![0f64; n_buckets * n_labels];
-    let mut transitions = vec![0f64; (n_labels + 1) * n_labels];
+    let mut transitions = vec![0f64; transition_len(n_labels)];
     let mut scale = 1f64;
     let n = examples.len().max(1) as f64;
     let lambda = 2.0 * config.c2 / n;
@@ -133,11 +133,18 @@ pub fn train(examples: &[Example], config: &TrainConfig) -> Model {
             for y in 0..n_labels {
                 transitions[start * n_labels + y] -= gain * lattice.node[y];
             }
+            let square = n_labels * n_labels;
             for i in 1..len {
-                transitions[example.labels[i - 1] * n_labels + example.labels[i]] += gain;
-                let edge =
-                    &lattice.edge[(i - 1) * n_labels * n_labels..][..n_labels * n_labels];
-                for (slot, p) in transitions[..n_labels * n_labels].iter_mut().zip(edge) {
+                let link =
+                    square + n_labels + example.features.links[i] as usize * square;
+                let pair = example.labels[i - 1] * n_labels + example.labels[i];
+                transitions[pair] += gain;
+                transitions[link + pair] += gain;
+                let edge = &lattice.edge[(i - 1) * square..][..square];
+                for (slot, p) in transitions[..square].iter_mut().zip(edge) {
+                    *slot -= gain * p;
+                }
+                for (slot, p) in transitions[link..link + square].iter_mut().zip(edge) {
                     *slot -= gain * p;
                 }
             }
@@ -158,6 +165,9 @@ struct Lattice {
     node: Vec<f64>,
     /// Edge marginals between tokens i and i + 1, `(len - 1) × n_labels²`.
     edge: Vec<f64>,
+    /// exp(transition scores) per separator class, computed when first used.
+    matrices: Vec<f64>,
+    computed: Vec<bool>,
 }
 
 impl Lattice {
@@ -184,8 +194,30 @@ impl Lattice {
             }
             out.iter_mut().for_each(|o| *o *= scale);
         }
-        // Work in exp space with per-position normalisation.
-        let trans: Vec<f64> = transitions.iter().map(|t| (t * scale).exp()).collect();
+        // Work in exp space with per-position normalisation. The transition
+        // matrix into token i is the plain one plus its separator class's.
+        let square = l * l;
+        let start: Vec<f64> =
+            transitions[square..square + l].iter().map(|t| (t * scale).exp()).collect();
+        self.computed.clear();
+        self.computed.resize(features::LINK_CLASSES, false);
+        self.matrices.resize(features::LINK_CLASSES * square, 0.0);
+        for &class in &example.features.links[1..] {
+            let class = class as usize;
+            if self.computed[class] {
+                continue;
+            }
+            self.computed[class] = true;
+            let link = &transitions[square + l + class * square..][..square];
+            let out = &mut self.matrices[class * square..][..square];
+            for ((o, base), extra) in out.iter_mut().zip(&transitions[..square]).zip(link)
+            {
+                *o = ((base + extra) * scale).exp();
+            }
+        }
+        let matrices = &self.matrices;
+        let links = &example.features.links;
+        let matrix = |i: usize| &matrices[links[i] as usize * square..][..square];
         let mut exp_emission = self.emission.clone();
         for i in 0..len {
             let row = &mut exp_emission[i * l..][..l];
@@ -198,10 +230,11 @@ impl Lattice {
         self.beta.resize(len * l, 0.0);
         let mut norms = vec![0f64; len];
         for y in 0..l {
-            self.alpha[y] = trans[l * l + y] * exp_emission[y];
+            self.alpha[y] = start[y] * exp_emission[y];
         }
         norms[0] = normalise(&mut self.alpha[..l]);
         for i in 1..len {
+            let trans = matrix(i);
             let (previous, current) = self.alpha.split_at_mut(i * l);
             let previous = &previous[(i - 1) * l..];
             for y in 0..l {
@@ -217,6 +250,7 @@ impl Lattice {
             self.beta[(len - 1) * l + y] = 1.0;
         }
         for i in (0..len - 1).rev() {
+            let trans = matrix(i + 1);
             let (current, next) = self.beta.split_at_mut((i + 1) * l);
             let current = &mut current[i * l..];
             for p in 0..l {
@@ -243,6 +277,7 @@ impl Lattice {
         self.edge.clear();
         self.edge.resize(len.saturating_sub(1) * l * l, 0.0);
         for i in 1..len {
+            let trans = matrix(i);
             let edge = &mut self.edge[(i - 1) * l * l..][..l * l];
             let mut total = 0.0;
             for p in 0..l {
@@ -318,30 +353,36 @@ mod tests {
     #[test]
     fn marginals_match_brute_force_enumeration() {
         // Three tokens, the real label set, pseudo-random weights.
-        let text = "Smith 1999 Title";
+        let text = "Smith, 1999. Title";
         let example = example(text, &[]);
+        assert_eq!(example.features.links, [0, 5, 3]);
         let n_labels = Label::ALL.len() + 1;
         let mask = (1usize << 8) - 1;
         let mut rng = Rng(42);
         let mut uniform = || (rng.next() % 2000) as f64 / 1000.0 - 1.0;
         let weights: Vec<f64> = (0..(mask + 1) * n_labels).map(|_| uniform()).collect();
         let transitions: Vec<f64> =
-            (0..(n_labels + 1) * n_labels).map(|_| uniform()).collect();
+            (0..transition_len(n_labels)).map(|_| uniform()).collect();
         let mut lattice = Lattice::default();
         lattice.compute(&example, &weights, &transitions, 0.5, mask, n_labels);
         let emission = |i: usize, y: usize| lattice.emission[i * n_labels + y];
-        let transition = |p: usize, y: usize| 0.5 * transitions[p * n_labels + y];
+        let square = n_labels * n_labels;
+        let start = |y: usize| 0.5 * transitions[square + y];
+        let transition = |class: usize, p: usize, y: usize| {
+            let link = square + n_labels + class * square;
+            0.5 * (transitions[p * n_labels + y] + transitions[link + p * n_labels + y])
+        };
         let mut node = vec![0f64; 3 * n_labels];
         let mut edge = vec![0f64; n_labels * n_labels];
         let mut total = 0f64;
         for a in 0..n_labels {
             for b in 0..n_labels {
                 for c in 0..n_labels {
-                    let score = transition(n_labels, a)
+                    let score = start(a)
                         + emission(0, a)
-                        + transition(a, b)
+                        + transition(5, a, b)
                         + emission(1, b)
-                        + transition(b, c)
+                        + transition(3, b, c)
                         + emission(2, c);
                     let p = score.exp();
                     total += p;
