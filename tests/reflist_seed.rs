@@ -19,7 +19,9 @@ fn plain(name: &str, value: &Value) -> Json {
                         "family": tex::to_plain(family, false),
                         "given": tex::to_plain(given, false),
                     }),
-                    Name::Literal(literal) => serde_json::json!({"literal": tex::to_plain(literal, false)}),
+                    Name::Literal(literal) => {
+                        serde_json::json!({"literal": tex::to_plain(literal, false)})
+                    }
                     Name::Others => serde_json::json!({"literal": "others"}),
                 })
                 .collect(),
@@ -35,7 +37,10 @@ fn plain(name: &str, value: &Value) -> Json {
 /// The gold's accepted readings of one reference: the main one and its alternatives.
 fn readings(gold: &Json) -> Vec<(String, serde_json::Map<String, Json>)> {
     let fields = gold["fields"].as_object().cloned().unwrap_or_default();
-    let mut out = vec![(gold["entrytype"].as_str().unwrap_or_default().to_string(), fields.clone())];
+    let mut out = vec![(
+        gold["entrytype"].as_str().unwrap_or_default().to_string(),
+        fields.clone(),
+    )];
     for alternative in gold["alternatives"].as_array().into_iter().flatten() {
         let mut alt_fields = fields.clone();
         if let Some(rename) = alternative["rename"].as_object() {
@@ -50,7 +55,8 @@ fn readings(gold: &Json) -> Vec<(String, serde_json::Map<String, Json>)> {
                 alt_fields.remove(drop);
             }
         }
-        let entry_type = alternative["entrytype"].as_str().unwrap_or_default().to_string();
+        let entry_type =
+            alternative["entrytype"].as_str().unwrap_or_default().to_string();
         out.push((entry_type, alt_fields));
     }
     out
@@ -59,7 +65,9 @@ fn readings(gold: &Json) -> Vec<(String, serde_json::Map<String, Json>)> {
 #[test]
 fn seed_references_match_the_gold() {
     let path = common::shared("data/seeds-gold/000-references.json");
-    let gold: Json = serde_json::from_str(&std::fs::read_to_string(path).expect("gold file")).expect("gold JSON");
+    let gold: Json =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("gold file"))
+            .expect("gold JSON");
     let references = gold["references"].as_array().expect("references");
     assert_eq!(references.len(), 35);
     let mut failures = Vec::new();
@@ -77,22 +85,40 @@ fn seed_references_match_the_gold() {
         if let Some(suffix) = &parsed.year_suffix {
             ours.insert("extradate_suffix".into(), Json::String(suffix.clone()));
         }
-        let matched = readings(reference).into_iter().any(|(entry_type, fields)| {
-            entry_type == entry.entry_type && fields == ours
-        });
+        let matched = readings(reference)
+            .into_iter()
+            .any(|(entry_type, fields)| entry_type == entry.entry_type && fields == ours);
         if !matched {
             let (entry_type, fields) = &readings(reference)[0];
             let mut diffs = Vec::new();
             if *entry_type != entry.entry_type {
                 diffs.push(format!("type: gold {entry_type}, ours {}", entry.entry_type));
             }
-            for key in fields.keys().chain(ours.keys()).collect::<std::collections::BTreeSet<_>>() {
+            for key in fields
+                .keys()
+                .chain(ours.keys())
+                .collect::<std::collections::BTreeSet<_>>()
+            {
                 if fields.get(key) != ours.get(key) {
-                    diffs.push(format!("{key}: gold {:?}, ours {:?}", fields.get(key), ours.get(key)));
+                    diffs.push(format!(
+                        "{key}: gold {:?}, ours {:?}",
+                        fields.get(key),
+                        ours.get(key)
+                    ));
                 }
             }
-            failures.push(format!("[{}] {}\n    {}", reference["index"], &text[..text.len().min(70)], diffs.join("\n    ")));
+            failures.push(format!(
+                "[{}] {}\n    {}",
+                reference["index"],
+                &text[..text.len().min(70)],
+                diffs.join("\n    ")
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} of 35 references differ from the gold:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of 35 references differ from the gold:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

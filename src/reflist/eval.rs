@@ -4,7 +4,7 @@
 //!
 //! Per field label and per reference, the predicted and gold values are
 //! normalised (lower case, letters and digits only, see
-//! [`normalize`](super::label::token::normalize)); then
+//! [`super::label::token::normalize`]); then
 //!
 //! - TP: both non-empty and equal,
 //! - FP: prediction non-empty and not equal to gold,

@@ -5,7 +5,7 @@
 //! annotated dev corpora tags the tokens of a reference (author, title,
 //! container, date, ...); rules handle what is certain (DOIs, URLs, the APA
 //! author-date prefix, markdown italics as the container) and turn labelled
-//! spans into BibLaTeX fields ([`parse`]).
+//! spans into BibLaTeX fields ([`parse_reference`]).
 
 mod apa;
 mod document;
