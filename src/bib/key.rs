@@ -57,13 +57,22 @@ pub fn unique_key(base: &str, is_taken: impl Fn(&str) -> bool) -> String {
     if !is_taken(base) {
         return base.to_string();
     }
-    let mut counter = 0usize;
+    unique_key_from(base, 0, is_taken).0
+}
+
+/// Like [`unique_key`] for a base that is taken, trying suffixes from
+/// `counter` on; returns the key and the counter to resume from.
+pub fn unique_key_from(
+    base: &str,
+    mut counter: usize,
+    is_taken: impl Fn(&str) -> bool,
+) -> (String, usize) {
     loop {
         let candidate = format!("{base}{}", letters(counter));
-        if !is_taken(&candidate) {
-            return candidate;
-        }
         counter += 1;
+        if !is_taken(&candidate) {
+            return (candidate, counter);
+        }
     }
 }
 

@@ -57,6 +57,9 @@ pub struct Store {
     /// a rebuild gives a work its old key back.
     key_hints: HashMap<String, String>,
     key_pattern: String,
+    /// For each base key that collided, the suffix counter to try next, so
+    /// that many works with one base key (`anonnd`) cost no quadratic search.
+    next_suffix: HashMap<String, usize>,
     /// Whether the indexes are what [`Store::sort`] would rebuild, but for
     /// `stale_identities`: every identity of every entry, each held by
     /// exactly one entry.
@@ -298,7 +301,7 @@ impl Store {
     }
 
     fn assign_key(
-        &self,
+        &mut self,
         entry: &Entry,
         entry_identities: &[String],
         base_key: Option<String>,
@@ -314,8 +317,7 @@ impl Store {
             if !self.by_key.contains_key(&entry.key) {
                 return entry.key.clone();
             }
-            let new_key =
-                bib::key::unique_key(&entry.key, |key| self.by_key.contains_key(key));
+            let new_key = self.unique_key(&entry.key);
             if let Some(source) = entry.sources.first() {
                 diagnostics.push(Diagnostic::new(
                     "STORE002",
@@ -329,7 +331,21 @@ impl Store {
         }
         let base =
             base_key.unwrap_or_else(|| bib::key::base_key(entry, &self.key_pattern));
-        bib::key::unique_key(&base, |key| self.by_key.contains_key(key))
+        self.unique_key(&base)
+    }
+
+    /// `base`, or the first free `base` + `a`, `b`, ... (resuming where the last
+    /// collision on `base` stopped).
+    fn unique_key(&mut self, base: &str) -> String {
+        if !self.by_key.contains_key(base) {
+            return base.to_string();
+        }
+        let counter = self.next_suffix.entry(base.to_string()).or_insert(0);
+        let (key, next) = bib::key::unique_key_from(base, *counter, |key| {
+            self.by_key.contains_key(key)
+        });
+        *counter = next;
+        key
     }
 
     fn insert_with(&mut self, entry: Entry, entry_identities: Vec<String>) {
