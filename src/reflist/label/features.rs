@@ -10,7 +10,7 @@ use super::token::{Token, TokenKind};
 
 /// Version of the feature templates; the model file records the version it
 /// was trained with.
-pub const VERSION: u32 = 4;
+pub const VERSION: u32 = 5;
 
 /// Classes of the separator between two tokens (see [`link_class`]); the
 /// model has a label-transition matrix for each, on top of the plain one.
@@ -137,6 +137,9 @@ pub fn extract(text: &str, tokens: &[Token]) -> Features {
         push(63, (block.year_distance as u64) << 8 | cur.number_class as u64);
         push(64, block.first_word);
         push(65, mix(block.previous_last_word, block.position as u64));
+        push(66, cur.chunk_shape);
+        push(67, mix(cur.chunk_shape, cur.chunk_position as u64));
+        push(68, mix(cur.chunk_shape, p1.chunk_shape));
     }
     features.offsets.push(features.ids.len() as u32);
     features
@@ -161,6 +164,8 @@ struct Info {
     number_class: u8,
     dict: u8,
     chunk: u8,
+    chunk_shape: u64,
+    chunk_position: u8,
     state: State,
     /// Whether a sentence break comes before the token (it starts a block).
     starts_block: bool,
@@ -216,6 +221,8 @@ impl Info {
             number_class: 0,
             dict: 63,
             chunk: 0,
+            chunk_shape: edge,
+            chunk_position: 0,
             state: State::default(),
             starts_block: false,
             capital: 0,
@@ -356,7 +363,9 @@ fn describe(text: &str, tokens: &[Token]) -> Vec<Info> {
             },
             number_class,
             dict,
-            chunk: chunks[i],
+            chunk: chunks[i].class,
+            chunk_shape: chunks[i].shape,
+            chunk_position: chunks[i].position,
             state,
             starts_block,
             capital: if token.kind == TokenKind::Letters && chars.len() >= 4 {
@@ -730,8 +739,8 @@ fn dictionary_class(lower: &str, kind: TokenKind) -> u8 {
 
 /// Classes of the white-space-delimited chunk a token is in: URL, DOI,
 /// e-mail, arXiv identifier, ISBN-like digit groups.
-fn chunk_classes(text: &str, tokens: &[Token]) -> Vec<u8> {
-    let mut classes = vec![0u8; tokens.len()];
+fn chunk_classes(text: &str, tokens: &[Token]) -> Vec<Chunk> {
+    let mut classes = vec![Chunk::default(); tokens.len()];
     let mut token_idx = 0;
     let mut offset = 0;
     for chunk in text.split(|c: char| c.is_whitespace()) {
@@ -742,14 +751,68 @@ fn chunk_classes(text: &str, tokens: &[Token]) -> Vec<u8> {
             continue;
         }
         let class = chunk_class(chunk);
+        let shape = chunk_shape(chunk);
+        let first = token_idx;
         while token_idx < tokens.len() && tokens[token_idx].start < end {
             if tokens[token_idx].start >= start {
-                classes[token_idx] = class;
+                classes[token_idx] = Chunk { class, shape, position: 0 };
             }
             token_idx += 1;
         }
+        // Place in the chunk: 1 first, 2 inside, 3 last, 0 the only token.
+        if token_idx > first + 1 {
+            for (k, chunk) in classes[first..token_idx].iter_mut().enumerate() {
+                chunk.position = if k == 0 {
+                    1
+                } else if first + k + 1 == token_idx {
+                    3
+                } else {
+                    2
+                };
+            }
+        }
     }
     classes
+}
+
+/// What a token learns from its white-space-delimited chunk.
+#[derive(Debug, Clone, Copy, Default)]
+struct Chunk {
+    class: u8,
+    /// Hash of the chunk's shape (see [`chunk_shape`]).
+    shape: u64,
+    /// 0 the chunk's only token, 1 its first, 2 inside, 3 its last.
+    position: u8,
+}
+
+/// The shape of a chunk: runs of digits become `d`, runs of upper-case
+/// letters `X`, of other letters `x`, punctuation stays; at most twelve
+/// characters (`44(1)` → `d(d)`, `pp.334-344,` → `x.d-d,`).
+fn chunk_shape(chunk: &str) -> u64 {
+    let mut out = [0u8; 12];
+    let mut len = 0;
+    for c in chunk.chars() {
+        let b = if c.is_numeric() {
+            b'd'
+        } else if c.is_uppercase() {
+            b'X'
+        } else if c.is_alphabetic() {
+            b'x'
+        } else if c.is_ascii() {
+            c as u8
+        } else {
+            b'o'
+        };
+        if len > 0 && out[len - 1] == b && matches!(b, b'd' | b'X' | b'x') {
+            continue;
+        }
+        if len == out.len() {
+            break;
+        }
+        out[len] = b;
+        len += 1;
+    }
+    hash_bytes(&out[..len])
 }
 
 fn chunk_class(chunk: &str) -> u8 {
