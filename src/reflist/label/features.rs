@@ -10,7 +10,7 @@ use super::token::{Token, TokenKind};
 
 /// Version of the feature templates; the model file records the version it
 /// was trained with.
-pub const VERSION: u32 = 5;
+pub const VERSION: u32 = 6;
 
 /// Classes of the separator between two tokens (see [`link_class`]); the
 /// model has a label-transition matrix for each, on top of the plain one.
@@ -140,6 +140,13 @@ pub fn extract(text: &str, tokens: &[Token]) -> Features {
         push(66, cur.chunk_shape);
         push(67, mix(cur.chunk_shape, cur.chunk_position as u64));
         push(68, mix(cur.chunk_shape, p1.chunk_shape));
+        let (p3, n3) = (at(ii - 3), at(ii + 3));
+        push(69, p3.lower);
+        push(70, n3.lower);
+        push(71, cur.prefix4);
+        push(72, cur.suffix4);
+        push(73, mix(p2.lower, p1.lower));
+        push(74, mix(n1.lower, n2.lower));
     }
     features.offsets.push(features.ids.len() as u32);
     features
@@ -155,6 +162,8 @@ struct Info {
     prefix3: u64,
     suffix2: u64,
     suffix3: u64,
+    prefix4: u64,
+    suffix4: u64,
     /// The separator before the token, normalised (see [`separator`]).
     before: u64,
     /// The separator after the token.
@@ -214,6 +223,8 @@ impl Info {
             prefix3: edge,
             suffix2: edge,
             suffix3: edge,
+            prefix4: edge,
+            suffix4: edge,
             before: edge,
             after: edge,
             kind: 15,
@@ -352,6 +363,8 @@ fn describe(text: &str, tokens: &[Token]) -> Vec<Info> {
             prefix3: prefix(3),
             suffix2: suffix(2),
             suffix3: suffix(3),
+            prefix4: prefix(4),
+            suffix4: suffix(4),
             before: separator(gap, i == 0, false),
             after: separator(next_gap, false, i + 1 == n),
             kind: token.kind as u8,
