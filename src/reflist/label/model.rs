@@ -20,8 +20,9 @@
 //! rows           n_rows × (u32 bucket, i16 × n_labels), buckets ascending
 //! ```
 //!
-//! Loading decodes the rows into a dense table of i16 (2^bits × n_labels)
-//! so that scoring a token is one contiguous row read per feature.
+//! Loading decodes the rows into a dense table of 2^bits rows of 32 i16
+//! (one 64-byte cache line each; labels beyond n_labels are zero), so
+//! scoring a token reads one cache line per feature and adds it with SIMD.
 
 use std::fmt;
 
@@ -38,8 +39,18 @@ pub struct Model {
     scale: f32,
     /// The plain transitions, then the separator-class matrices.
     transitions: Vec<f32>,
-    weights: Vec<i16>,
+    /// The same, laid out for Viterbi.
+    decoding: Transitions,
+    weights: Vec<Row>,
 }
+
+/// Labels a row of the weight table holds at most.
+const ROW: usize = 32;
+
+/// One bucket's weights, one per label, padded to a cache line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(C, align(64))]
+struct Row([i16; ROW]);
 
 /// Why model bytes could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -76,8 +87,18 @@ impl Model {
         assert_eq!(weights.len(), (1usize << bits) * n_labels);
         let max = weights.iter().fold(0f32, |max, w| max.max(w.abs()));
         let scale = if max > 0.0 { max / i16::MAX as f32 } else { 1.0 };
-        let weights = weights.iter().map(|w| (w / scale).round() as i16).collect();
-        Model { bits, n_labels, scale, transitions, weights }
+        let weights = weights
+            .chunks_exact(n_labels)
+            .map(|row| {
+                let mut out = Row([0; ROW]);
+                for (o, w) in out.0.iter_mut().zip(row) {
+                    *o = (w / scale).round() as i16;
+                }
+                out
+            })
+            .collect();
+        let decoding = Transitions::new(&transitions, n_labels);
+        Model { bits, n_labels, scale, transitions, decoding, weights }
     }
 
     /// Reads a model file.
@@ -95,7 +116,7 @@ impl Model {
         }
         let bits = reader.u32()?;
         let n_labels = reader.u32()? as usize;
-        if !(1..=30).contains(&bits) || n_labels == 0 || n_labels > 64 {
+        if !(1..=30).contains(&bits) || n_labels == 0 || n_labels > ROW {
             return Err(ModelError::Damaged("table size out of range"));
         }
         let scale = reader.f32()?;
@@ -107,7 +128,7 @@ impl Model {
             transitions.push(reader.f32()?);
         }
         let n_buckets = 1usize << bits;
-        let mut weights = vec![0i16; n_buckets * n_labels];
+        let mut weights = vec![Row([0; ROW]); n_buckets];
         let n_rows = reader.u32()? as usize;
         let mut previous = None;
         for _ in 0..n_rows {
@@ -117,9 +138,8 @@ impl Model {
             }
             previous = Some(bucket);
             let row = reader.take(2 * n_labels)?;
-            for (weight, pair) in weights[bucket * n_labels..][..n_labels]
-                .iter_mut()
-                .zip(row.chunks_exact(2))
+            for (weight, pair) in
+                weights[bucket].0[..n_labels].iter_mut().zip(row.chunks_exact(2))
             {
                 *weight = i16::from_le_bytes([pair[0], pair[1]]);
             }
@@ -127,7 +147,8 @@ impl Model {
         if reader.at != bytes.len() {
             return Err(ModelError::Damaged("trailing bytes"));
         }
-        Ok(Model { bits, n_labels, scale, transitions, weights })
+        let decoding = Transitions::new(&transitions, n_labels);
+        Ok(Model { bits, n_labels, scale, transitions, decoding, weights })
     }
 
     /// Writes the model file.
@@ -144,7 +165,8 @@ impl Model {
         }
         let rows: Vec<(usize, &[i16])> = self
             .weights
-            .chunks_exact(self.n_labels)
+            .iter()
+            .map(|row| &row.0[..self.n_labels])
             .enumerate()
             .filter(|(_, row)| row.iter().any(|w| *w != 0))
             .collect();
@@ -179,7 +201,7 @@ impl Model {
     /// The best label index of each token (0 is "no label").
     pub fn decode(&self, features: &Features) -> Vec<usize> {
         let emissions = self.emissions(features);
-        viterbi(&emissions, &self.transitions, &features.links, self.n_labels)
+        viterbi(&emissions, &self.decoding, &features.links)
     }
 
     /// Emission scores: `n_tokens × n_labels`, row-major.
@@ -187,15 +209,11 @@ impl Model {
         let n_labels = self.n_labels;
         let mask = (1usize << self.bits) - 1;
         let mut scores = vec![0f32; features.len() * n_labels];
-        let mut sums = vec![0i32; n_labels];
         for (i, row_out) in scores.chunks_exact_mut(n_labels).enumerate() {
-            sums.iter_mut().for_each(|s| *s = 0);
+            let mut sums = [0i32; ROW];
             for id in features.of(i) {
                 let bucket = *id as usize & mask;
-                let row = &self.weights[bucket * n_labels..][..n_labels];
-                for (sum, w) in sums.iter_mut().zip(row) {
-                    *sum += *w as i32;
-                }
+                add_row(&mut sums, &self.weights[bucket]);
             }
             for (out, sum) in row_out.iter_mut().zip(&sums) {
                 *out = *sum as f32 * self.scale;
@@ -205,9 +223,21 @@ impl Model {
     }
 }
 
+/// Adds a row of weights to the sums (written so that it vectorises).
+#[inline]
+fn add_row(sums: &mut [i32; ROW], row: &Row) {
+    // Indexing both fixed-size arrays is what the compiler turns into SIMD
+    // widening adds; the iterator forms measured slower.
+    #[allow(clippy::needless_range_loop)]
+    for k in 0..ROW {
+        sums[k] += i32::from(row.0[k]);
+    }
+}
+
 impl fmt::Display for Model {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let nonzero = self.weights.iter().filter(|w| **w != 0).count();
+        let nonzero =
+            self.weights.iter().flat_map(|row| row.0).filter(|w| *w != 0).count();
         write!(
             f,
             "{} labels, 2^{} buckets, {} non-zero weights",
@@ -223,37 +253,33 @@ pub fn transition_len(n_labels: usize) -> usize {
 }
 
 /// The best label sequence under emission scores (`n × n_labels`) and
-/// transition scores (as in the file format: `(n_labels + 1) × n_labels`,
-/// last row the start, then one `n_labels × n_labels` matrix per separator
-/// class, which `links` gives for each token).
-pub fn viterbi(
-    emissions: &[f32],
-    transitions: &[f32],
-    links: &[u8],
-    n_labels: usize,
-) -> Vec<usize> {
+/// transition scores, with `links` giving the separator class before each
+/// token.
+pub fn viterbi(emissions: &[f32], transitions: &Transitions, links: &[u8]) -> Vec<usize> {
+    let n_labels = transitions.n_labels;
     let n = emissions.len() / n_labels;
     if n == 0 {
         return Vec::new();
     }
     let square = n_labels * n_labels;
-    let start = &transitions[square..square + n_labels];
-    let link_matrices = &transitions[square + n_labels..];
-    let mut score: Vec<f32> =
-        emissions[..n_labels].iter().zip(start).map(|(e, t)| e + t).collect();
+    let mut score: Vec<f32> = emissions[..n_labels]
+        .iter()
+        .zip(&transitions.start)
+        .map(|(e, t)| e + t)
+        .collect();
     let mut next = vec![0f32; n_labels];
     let mut back = vec![0u8; n * n_labels];
     for i in 1..n {
         let emission = &emissions[i * n_labels..][..n_labels];
-        let link = links.get(i).map_or(0, |c| *c as usize) * square;
-        let link =
-            link_matrices.get(link..link + square).unwrap_or(&transitions[..square]);
-        for (label, out) in next.iter_mut().enumerate() {
+        let class = links.get(i).map_or(0, |c| *c as usize);
+        let matrix = &transitions.by_class[class * square..][..square];
+        for ((label, out), column) in
+            next.iter_mut().enumerate().zip(matrix.chunks_exact(n_labels))
+        {
             let mut best = f32::NEG_INFINITY;
             let mut best_prev = 0;
-            for (prev, s) in score.iter().enumerate() {
-                let at = prev * n_labels + label;
-                let candidate = s + transitions[at] + link[at];
+            for (prev, (s, t)) in score.iter().zip(column).enumerate() {
+                let candidate = s + t;
                 if candidate > best {
                     best = candidate;
                     best_prev = prev;
@@ -277,6 +303,37 @@ pub fn viterbi(
         labels[i - 1] = best;
     }
     labels
+}
+
+/// Transition scores laid out for decoding: the start scores, and for each
+/// separator class the plain matrix plus the class's, transposed (row: the
+/// label, column: the previous label) so that Viterbi reads them in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Transitions {
+    n_labels: usize,
+    start: Vec<f32>,
+    by_class: Vec<f32>,
+}
+
+impl Transitions {
+    /// From transition scores in the file layout (see [`transition_len`]).
+    pub fn new(transitions: &[f32], n_labels: usize) -> Transitions {
+        assert_eq!(transitions.len(), transition_len(n_labels));
+        let square = n_labels * n_labels;
+        let start = transitions[square..square + n_labels].to_vec();
+        let mut by_class = vec![0f32; features::LINK_CLASSES * square];
+        for class in 0..features::LINK_CLASSES {
+            let link = &transitions[square + n_labels + class * square..][..square];
+            let out = &mut by_class[class * square..][..square];
+            for prev in 0..n_labels {
+                for label in 0..n_labels {
+                    let at = prev * n_labels + label;
+                    out[label * n_labels + prev] = transitions[at] + link[at];
+                }
+            }
+        }
+        Transitions { n_labels, start, by_class }
+    }
 }
 
 /// Spans of runs of tokens with one label.
@@ -371,16 +428,19 @@ mod tests {
         let mut transitions = vec![0f32; transition_len(n_labels)];
         transitions[..6].copy_from_slice(&[-10.0, 0.0, 0.0, 0.5, 0.0, 0.0]);
         let links = [0, 1, 1];
-        assert_eq!(viterbi(&emissions, &transitions, &links, n_labels), [1, 1, 1]);
+        let decode = |emissions: &[f32], transitions: &[f32], links: &[u8]| {
+            viterbi(emissions, &Transitions::new(transitions, n_labels), links)
+        };
+        assert_eq!(decode(&emissions, &transitions, &links), [1, 1, 1]);
         let free = vec![0f32; transition_len(n_labels)];
-        assert_eq!(viterbi(&emissions, &free, &links, n_labels), [0, 0, 0]);
-        assert_eq!(viterbi(&[], &free, &[], n_labels), Vec::<usize>::new());
+        assert_eq!(decode(&emissions, &free, &links), [0, 0, 0]);
+        assert_eq!(decode(&[], &free, &[]), Vec::<usize>::new());
         // A separator class that strongly favours 0 -> 1 changes the path
         // at the token it stands before.
         let mut linked = free.clone();
         let class_3 = 6 + 3 * 4;
         linked[class_3 + 1] = 5.0;
-        assert_eq!(viterbi(&emissions, &linked, &[0, 3, 0], n_labels), [0, 1, 0]);
+        assert_eq!(decode(&emissions, &linked, &[0, 3, 0]), [0, 1, 0]);
     }
 
     #[test]
