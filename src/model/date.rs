@@ -159,6 +159,30 @@ fn parse_part(part: &str) -> Result<Option<i32>, DateError> {
     Ok(Some(if negative { -year } else { year }))
 }
 
+/// The number of a month named in English, in full or abbreviated to three
+/// letters or more (`January`, `Jan.`, `Sept` → 1, 1, 9).
+pub fn month_number(word: &str) -> Option<u32> {
+    let lower = word.trim().trim_end_matches('.').to_lowercase();
+    if lower.len() < 3 {
+        return None;
+    }
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    MONTHS.iter().position(|month| month.starts_with(&lower)).map(|idx| idx as u32 + 1)
+}
+
 fn days_in_month(year: i32, month: u32) -> u32 {
     match month {
         0 => 31,
@@ -203,6 +227,14 @@ mod tests {
         {
             assert!(Date::parse(text).is_err(), "{text}");
         }
+    }
+
+    #[test]
+    fn month_names() {
+        assert_eq!(month_number("January"), Some(1));
+        assert_eq!(month_number("Sept."), Some(9));
+        assert_eq!(month_number("ma"), None);
+        assert_eq!(month_number("Spring"), None);
     }
 
     #[test]

@@ -12,10 +12,10 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::parse::{
-    Fields, Prepared, clean_title, find_year, is_initials, month_number, normalise_pages,
-    person, thesis_kind, trim_punct,
+    Fields, Prepared, clean_title, find_year, is_initials, normalise_pages, person,
+    thesis_kind, trim_punct,
 };
-use crate::model::Name;
+use crate::model::{Name, month_number};
 use crate::tex;
 
 static PREFIX: LazyLock<Regex> = LazyLock::new(|| {

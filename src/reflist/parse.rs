@@ -14,7 +14,7 @@ use regex::Regex;
 
 use super::apa;
 use super::label::{self, Label};
-use crate::model::{Date, Entry, Name, Value};
+use crate::model::{Date, Entry, Name, Value, month_number};
 use crate::tex;
 
 /// What parsing one reference string gives.
@@ -604,35 +604,6 @@ pub(super) fn find_year(text: &str) -> Option<(i32, Option<String>)> {
     let caps = YEAR.captures(text)?;
     let year = caps[1].parse().ok()?;
     Some((year, caps.get(2).map(|m| m.as_str().to_string())))
-}
-
-/// `January`, `Jan.`, `Sept` → 1, 1, 9.
-pub(super) fn month_number(word: &str) -> Option<u32> {
-    let lower = word.trim().trim_end_matches('.').to_lowercase();
-    if lower.len() < 3 {
-        return None;
-    }
-    const MONTHS: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
-    if lower == "sept" {
-        return Some(9);
-    }
-    MONTHS
-        .iter()
-        .position(|month| month.starts_with(&lower) && (lower.len() >= 3))
-        .map(|idx| idx as u32 + 1)
 }
 
 pub(super) fn thesis_kind(lower: &str) -> String {

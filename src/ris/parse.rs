@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use super::lex::{RawRecord, RawTag, lexer_after};
 use super::tags::{self, Class, Target};
 use crate::diag::{Diagnostic, Parsed, Position, Severity};
-use crate::model::{Date, Entry, Extra, Name, Origin, Source, Value};
+use crate::model::{Date, Entry, Extra, Name, Origin, Source, Value, month_number};
 use crate::{doi, tex};
 
 /// Parses RIS text read from `file` into entries (without citation keys).
@@ -1013,28 +1013,6 @@ fn season(word: &str) -> Option<u32> {
         "winter" => Some(24),
         _ => None,
     }
-}
-
-fn month_number(word: &str) -> Option<u32> {
-    let lower = word.trim().trim_end_matches('.').to_lowercase();
-    if lower.len() < 3 {
-        return None;
-    }
-    const MONTHS: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
-    MONTHS.iter().position(|month| month.starts_with(&lower)).map(|idx| idx as u32 + 1)
 }
 
 /// Organisation words that mark a comma-less name as corporate.
