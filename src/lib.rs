@@ -21,6 +21,7 @@ pub mod diag;
 pub mod doi;
 pub mod ids;
 pub mod ingest;
+pub mod link;
 pub mod model;
 pub mod normalize;
 pub mod reflist;

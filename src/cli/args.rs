@@ -15,7 +15,11 @@ Examples:
   biblink parse --json - < references.txt > entries.jsonl
   biblink find 'alipay 2019'
   biblink show chong2019cashless --json
-  biblink export --format json > refs.json";
+  biblink export --format json > refs.json
+  biblink claims paper.md           every callout, its sentence and its reference
+  biblink link paper.md --html paper.html
+  biblink cites hong2017networking  every recorded claim citing an entry
+  biblink export --cited-by paper.md -o paper.bib";
 
 /// biblink: RIS, BibLaTeX and the reference lists of papers into one deterministic,
 /// diff-friendly BibLaTeX store.
@@ -90,14 +94,96 @@ pub enum Command {
     },
     /// Write entries of the store to stdout (all, or the KEYS given)
     ///
-    /// Example: biblink export --format json chong2019cashless
+    /// With --cited-by PAPER, exactly the entries the paper cites (its
+    /// reference list is read and merged as `biblink claims` does): what
+    /// LaTeX or pandoc needs for the paper. If any callout of the paper
+    /// resolves to no reference or to several, each is named on stderr
+    /// (file:line:column), nothing is written and the exit code is 1, so the
+    /// command can guard a build.
+    ///
+    /// Examples:
+    ///   biblink export --format json chong2019cashless
+    ///   biblink export --cited-by paper.md -o paper.bib
+    #[command(verbatim_doc_comment)]
     Export {
         /// Output format
         #[arg(long, value_enum, default_value_t = ExportFormat::Biblatex)]
         format: ExportFormat,
         /// Keys to export [default: all]
-        #[arg(value_name = "KEYS")]
+        #[arg(value_name = "KEYS", conflicts_with = "cited_by")]
         keys: Vec<String>,
+        /// Export the entries this paper cites
+        #[arg(long, value_name = "PAPER")]
+        cited_by: Option<PathBuf>,
+        /// Write to this file (atomically) instead of stdout
+        #[arg(long, short, value_name = "OUT")]
+        output: Option<PathBuf>,
+    },
+    /// List the cited claims of a paper in document order
+    ///
+    /// Finds every in-text citation in the body of FILE — author-year
+    /// parentheticals `(Xinhua, 2015a)`, `(e.g., Cao et al., 2002; Shim & Shin
+    /// 2016, p. 3)`, narrative citations `Yuezhi Zhao (2007)`, `Wang's (2017)`,
+    /// numeric `[1]`, `[2–5]`, `[2]-[4]` when the list is numbered — the
+    /// sentence it supports, and the reference of FILE's own reference list it
+    /// points to (with the key that reference has, or would get, in the store;
+    /// nothing is written). Reports callouts that are ambiguous or resolve to
+    /// nothing (with candidates), references never cited, and mismatches
+    /// between a callout and its reference (year, suffix, spelling, a date in
+    /// the URL or the sentence). In text without a reference list (news),
+    /// lists the claims attributed to named sources instead.
+    ///
+    /// --json prints {"document", "callouts": [...], "uncited": [{"key",
+    /// "ref_index", "ref_line"}], "mismatches": [{"callout", "key", "kind",
+    /// "message"}]}; each callout has "text", "byte_start", "byte_end" (UTF-8
+    /// byte offsets), "char_start", "char_end", "line", "column", "kind",
+    /// "status" (resolved, ambiguous, unresolved), "sentence" ({"text",
+    /// "byte_start", "byte_end", ...}), "targets" ([{"key", "ref_index",
+    /// "ref_line", "doi", "url"}]), "candidates" when not resolved, and "items"
+    /// (each cited work with its own span); attributed claims have "kind":
+    /// "attribution", "source", "named", "cue", "quotes", "via".
+    ///
+    /// Examples:
+    ///   biblink claims seeds/000_68118a06d3e3690d.txt
+    ///   biblink claims --json paper.md | jq '.callouts[] | select(.status != "resolved")'
+    #[command(verbatim_doc_comment)]
+    Claims {
+        /// The paper (markdown or plain text)
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Link papers: add their references and their claims to the store
+    ///
+    /// Imports each FILE's reference list into the store (as `import` does)
+    /// and records every claim (callouts with their sentence and target keys)
+    /// in refs/claims.jsonl, one JSON object a line, sorted by document and
+    /// offset (a document's lines are replaced when it is linked again).
+    /// Prints a summary: callouts found, resolved, ambiguous, unresolved;
+    /// references never cited; mismatches (as warnings).
+    ///
+    /// Examples:
+    ///   biblink link paper.md
+    ///   biblink link paper.md --html paper.html
+    #[command(verbatim_doc_comment)]
+    Link {
+        /// Papers to link
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Also write a self-contained HTML page of the (first) paper: callouts
+        /// link to their references, references show their DOI/URL and the
+        /// claims citing them, unresolved callouts are highlighted
+        #[arg(long, value_name = "OUT")]
+        html: Option<PathBuf>,
+    },
+    /// List every recorded claim that cites an entry (document:line, sentence, source DOI/URL)
+    ///
+    /// Reads refs/claims.jsonl (written by `build` and `link`). Exit code 1
+    /// when the key is unknown or nothing cites it.
+    ///
+    /// Example: biblink cites hong2017networking
+    Cites {
+        /// The citation key
+        key: String,
     },
     /// Show one entry, as BibLaTeX (or JSON with --json) plus where it came from
     ///

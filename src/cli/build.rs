@@ -2,6 +2,9 @@
 
 use biblink::store::Store;
 
+use biblink::ingest::Format;
+
+use super::claims::{CLAIMS_FILE, analyze_path, write_build_claims};
 use super::import::{finish, merge_inputs, read_inputs};
 use super::{Context, ExitCode};
 
@@ -33,5 +36,32 @@ pub fn run(context: &Context, strict: bool) -> Result<ExitCode, String> {
         );
     }
     let (merged, diagnostics) = merge_inputs(&mut store, inputs);
-    finish(context, store, diagnostics, strict, &merged)
+    // Every document among the sources is linked: its callouts against its
+    // own reference list (keys as now in the store), or its attributed claims.
+    let mut analyzed = Vec::new();
+    for path in &files {
+        let text = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let text = String::from_utf8_lossy(&text);
+        if matches!(Format::detect(path, &text), Some(Format::Ris | Format::Bib)) {
+            continue;
+        }
+        let mut probe = store.clone();
+        analyzed.push(analyze_path(context, path, &mut probe)?);
+    }
+    let code = finish(context, store, diagnostics, strict, &merged)?;
+    if code == ExitCode::Success {
+        write_build_claims(context, &analyzed)?;
+        if !context.json && !context.quiet {
+            let callouts: usize =
+                analyzed.iter().map(|a| a.linked.value.links.callouts.len()).sum();
+            let attributed: usize =
+                analyzed.iter().map(|a| a.linked.value.attributions.len()).sum();
+            eprintln!(
+                "{}: {callouts} callouts and {attributed} attributed claims of {} documents",
+                context.display_path(&context.store_dir.join(CLAIMS_FILE)),
+                analyzed.len()
+            );
+        }
+    }
+    Ok(code)
 }

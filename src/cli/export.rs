@@ -3,13 +3,14 @@
 use biblink::model::Entry;
 
 use super::args::ExportFormat;
-use super::output::{entry_json, print_json};
+use super::output::entry_json;
 use super::{Context, ExitCode};
 
 pub fn run(
     context: &Context,
     format: ExportFormat,
     keys: &[String],
+    output: Option<&std::path::Path>,
 ) -> Result<ExitCode, String> {
     let store = context.read_store()?;
     let mut selected: Vec<&Entry> = Vec::new();
@@ -30,13 +31,18 @@ pub fn run(
     if !missing.is_empty() {
         return Ok(ExitCode::Findings);
     }
-    if format == ExportFormat::Json || context.json {
-        print_json(&serde_json::Value::Array(
-            selected.iter().map(|e| entry_json(e)).collect(),
-        ));
+    let text = if format == ExportFormat::Json || context.json {
+        let array =
+            serde_json::Value::Array(selected.iter().map(|e| entry_json(e)).collect());
+        serde_json::to_string_pretty(&array).unwrap_or_default() + "\n"
     } else {
         let owned: Vec<Entry> = selected.into_iter().cloned().collect();
-        print!("{}", biblink::bib::to_bib_string(&owned));
+        biblink::bib::to_bib_string(&owned)
+    };
+    match output {
+        Some(path) => biblink::store::write_atomic(path, text.as_bytes())
+            .map_err(|error| error.to_string())?,
+        None => print!("{text}"),
     }
     Ok(ExitCode::Success)
 }

@@ -2,6 +2,7 @@
 
 mod args;
 mod build;
+mod claims;
 mod eval;
 mod exit;
 mod export;
@@ -44,7 +45,22 @@ pub fn run() -> ExitCode {
         Command::Import { files, strict, reflist } => {
             import::run(&context, files, *strict, *reflist)
         }
-        Command::Export { format, keys } => export::run(&context, *format, keys),
+        Command::Export { format, cited_by: Some(paper), output, .. } => {
+            claims::run_export_cited_by(
+                &context,
+                paper,
+                output.as_deref(),
+                *format == args::ExportFormat::Json,
+            )
+        }
+        Command::Export { format, keys, cited_by: None, output } => {
+            export::run(&context, *format, keys, output.as_deref())
+        }
+        Command::Claims { file } => claims::run_claims(&context, file),
+        Command::Link { files, html } => {
+            claims::run_link(&context, files, html.as_deref())
+        }
+        Command::Cites { key } => claims::run_cites(&context, key),
         Command::Show { key } => show::run(&context, key),
         Command::Find { query } => find::run(&context, &query.join(" ")),
         Command::Parse { reference } => parse::run(&context, reference),

@@ -1,0 +1,223 @@
+//! One document, linked: its reference list read, every callout resolved
+//! against it, every attributed claim found.
+
+use std::ops::Range;
+
+use crate::diag::{Diagnostic, LineIndex, Parsed, Severity};
+use crate::model::Entry;
+use crate::reflist::{self, section};
+
+use super::attrib::{Attribution, attributions};
+use super::{Links, Reference, Status, link};
+
+/// A document's cited and attributed claims.
+#[derive(Debug, Clone)]
+pub struct Linked {
+    /// The document as named in output (`seeds/000_report.txt`).
+    pub file: String,
+    /// Its reference list, in order, with the keys the caller gave.
+    pub references: Vec<Reference>,
+    /// The entries read from its reference list (no keys), in order.
+    pub entries: Vec<Entry>,
+    /// Its callouts, uncited references and mismatches.
+    pub links: Links,
+    /// Claims attributed in words (news text), in order.
+    pub attributions: Vec<Attribution>,
+}
+
+/// The entries of `document`'s reference list, in list order, and the
+/// reference spans (`Vec` of (raw reference, entry)).
+pub fn read_references(
+    document: &str,
+    file: &str,
+) -> Parsed<Vec<reflist::DocumentReference>> {
+    let mut parsed = reflist::parse_document(document, file);
+    // A document without a reference list is fine here: its callouts are unresolved.
+    parsed.diagnostics.retain(|d| d.code != "REF001");
+    parsed
+}
+
+/// Links `document` (named `file`): `keys` gives each entry of its
+/// reference list (in order) its store key.
+pub fn analyze(
+    document: &str,
+    file: &str,
+    keys: impl FnOnce(&[Entry]) -> Vec<String>,
+) -> Parsed<Linked> {
+    let parsed = read_references(document, file);
+    let mut diagnostics = parsed.diagnostics;
+    let entries: Vec<Entry> = parsed.value.iter().map(|r| r.entry.clone()).collect();
+    let mut keys = keys(&entries);
+    keys.resize(entries.len(), String::new());
+    let references: Vec<Reference> = parsed
+        .value
+        .iter()
+        .zip(keys)
+        .map(|(r, key)| {
+            Reference::from_entry(
+                &r.entry,
+                key,
+                r.reference.label.clone(),
+                r.reference.line_start,
+                r.reference.span.clone(),
+            )
+        })
+        .collect();
+    let exclude: Vec<Range<usize>> = section::find_sections(document)
+        .into_iter()
+        .map(|s| match &s.heading {
+            Some(heading) => heading.span.start..s.body.end,
+            None => s.body,
+        })
+        .collect();
+    let links = link(document, &references, &exclude);
+    let attributions =
+        if references.is_empty() { attributions(document) } else { Vec::new() };
+    diagnostics.extend(findings(document, file, &links, &references));
+    Parsed {
+        value: Linked {
+            file: file.to_string(),
+            references,
+            entries,
+            links,
+            attributions,
+        },
+        diagnostics,
+    }
+}
+
+/// Warnings for callouts that resolve to nothing or to several references,
+/// and for mismatches (codes `LINK001`-`LINK003`).
+fn findings(
+    document: &str,
+    file: &str,
+    links: &Links,
+    references: &[Reference],
+) -> Vec<Diagnostic> {
+    let index = LineIndex::new(document);
+    let mut out = Vec::new();
+    let describe = |indexes: &[usize]| {
+        indexes
+            .iter()
+            .filter_map(|&i| references.get(i))
+            .map(|r| {
+                format!(
+                    "{} (line {})",
+                    if r.key.is_empty() { "?" } else { &r.key },
+                    r.line
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    for callout in &links.callouts {
+        for item in &callout.items {
+            let text = &document[item.span.clone()];
+            let position = index.position(item.span.start);
+            match item.status {
+                Status::Resolved => {}
+                Status::Ambiguous => out.push(
+                    Diagnostic::new(
+                        "LINK002",
+                        Severity::Warning,
+                        file,
+                        position,
+                        format!("callout '{text}' is ambiguous: it fits {}", describe(&item.candidates)),
+                    )
+                    .with_help("add the year suffix (2015a, 2015b) to the callout or the references"),
+                ),
+                Status::Unresolved => {
+                    let message = if item.candidates.is_empty() {
+                        format!("callout '{text}' matches no reference of the list")
+                    } else {
+                        format!(
+                            "callout '{text}' matches no reference exactly; candidates: {}",
+                            describe(&item.candidates)
+                        )
+                    };
+                    out.push(
+                        Diagnostic::new("LINK001", Severity::Warning, file, position, message)
+                            .with_help("check the spelling and year against the reference list, or add the reference"),
+                    );
+                }
+            }
+        }
+    }
+    for mismatch in &links.mismatches {
+        let Some(callout) = links.callouts.get(mismatch.callout) else { continue };
+        out.push(
+            Diagnostic::new(
+                "LINK003",
+                Severity::Warning,
+                file,
+                index.position(callout.span.start),
+                mismatch.message.clone(),
+            )
+            .with_help("check the callout against the reference"),
+        );
+    }
+    out
+}
+
+/// Line, column (both 1-based, the column in characters) and character
+/// offset of byte offsets, cheap when asked in increasing order (a long
+/// single-line document costs one pass, not one per callout).
+pub struct Locator<'a> {
+    text: &'a str,
+    byte: usize,
+    line: u32,
+    column: u32,
+    chars: usize,
+}
+
+/// Where a byte offset is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Location {
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column, in characters.
+    pub column: u32,
+    /// 0-based offset in characters (Unicode scalar values) from the start.
+    pub char_offset: usize,
+}
+
+impl<'a> Locator<'a> {
+    /// A locator for `text`.
+    pub fn new(text: &'a str) -> Locator<'a> {
+        Locator { text, byte: 0, line: 1, column: 1, chars: 0 }
+    }
+
+    /// Where `offset` is (clamped to the text, moved back to a character boundary).
+    pub fn locate(&mut self, offset: usize) -> Location {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        if offset < self.byte {
+            self.byte = 0;
+            self.line = 1;
+            self.column = 1;
+            self.chars = 0;
+        }
+        let mut chars = self.text[self.byte..offset].chars().peekable();
+        while let Some(c) = chars.next() {
+            self.chars += 1;
+            // `\r\n`, `\n` and a lone `\r` end a line.
+            let ends_line = c == '\n'
+                || (c == '\r'
+                    && chars.peek().map_or(
+                        !self.text[offset..].starts_with('\n'),
+                        |&n| n != '\n',
+                    ));
+            if ends_line {
+                self.line += 1;
+                self.column = 1;
+            } else if c != '\r' {
+                self.column += 1;
+            }
+        }
+        self.byte = offset;
+        let position = (self.line, self.column);
+        Location { line: position.0, column: position.1, char_offset: self.chars }
+    }
+}
