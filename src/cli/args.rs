@@ -270,6 +270,48 @@ pub enum EvalTarget {
         #[arg(long)]
         bench: bool,
     },
+    /// Callout detection and linking against gold papers
+    ///
+    /// DIR holds one sub-directory per paper with `paper.md` and `gold.json`
+    /// (the layout of ../shared/data/papers/, see its README). Each paper is
+    /// linked as `biblink claims` links it; gold callouts (one per cited work)
+    /// are matched to our items and gold groups (whole parentheticals and
+    /// bracket runs) to our callouts by overlapping spans. Prints precision,
+    /// recall and F1 of detection and the linking accuracy (the share of
+    /// matched callouts whose reference indexes are exactly the gold's), per
+    /// paper and in total. --problems lists every miss, false alarm and wrong link.
+    ///
+    /// Example: biblink eval links ../shared/data/papers
+    #[command(verbatim_doc_comment)]
+    Links {
+        /// Directory of papers
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+        /// List every miss, spurious callout and wrong link
+        #[arg(long)]
+        problems: bool,
+    },
+    /// Attributed claims of news text against a gold file
+    ///
+    /// GOLD is a file in the format of
+    /// ../shared/data/seeds-gold/news-attributions.json; each document it
+    /// names is read from --documents. Prints precision and recall of claims
+    /// with a named source and of all claims, and how often the named source
+    /// is right.
+    ///
+    /// Example: biblink eval attributions ../shared/data/seeds-gold/news-attributions.json
+    #[command(verbatim_doc_comment)]
+    Attributions {
+        /// The gold file
+        #[arg(value_name = "GOLD")]
+        gold: PathBuf,
+        /// Where the documents are
+        #[arg(long, value_name = "DIR", default_value = "seeds")]
+        documents: PathBuf,
+        /// List every miss, spurious claim and wrong source
+        #[arg(long)]
+        problems: bool,
+    },
 }
 
 /// Formats of `biblink export`.

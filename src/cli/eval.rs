@@ -1,4 +1,5 @@
-//! `biblink eval refstrings`: scores the labeller on annotated corpora.
+//! `biblink eval refstrings`: scores the labeller on annotated corpora;
+//! `eval links` and `eval attributions` score the linker on gold papers and news.
 //!
 //! JSON output (`--json`), one document:
 //!
@@ -34,7 +35,137 @@ pub fn run(context: &Context, target: &EvalTarget) -> Result<ExitCode, String> {
         EvalTarget::Refstrings { files, predictions, by_corpus, bench } => {
             refstrings(context, files, predictions.as_ref(), *by_corpus, *bench)
         }
+        EvalTarget::Links { dir, problems } => links(context, dir, *problems),
+        EvalTarget::Attributions { gold, documents, problems } => {
+            attributions(context, gold, documents, *problems)
+        }
     }
+}
+
+/// `biblink eval links DIR`.
+fn links(
+    context: &Context,
+    dir: &std::path::Path,
+    problems: bool,
+) -> Result<ExitCode, String> {
+    let mut papers: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("gold.json").is_file() && p.join("paper.md").is_file())
+        .collect();
+    papers.sort();
+    if papers.is_empty() {
+        return Err(format!(
+            "{}: no <paper>/paper.md with gold.json in it",
+            dir.display()
+        ));
+    }
+    let mut report = biblink::link::eval::Report::default();
+    let started = Instant::now();
+    for paper in &papers {
+        let id = paper
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let read = |name: &str| {
+            std::fs::read_to_string(paper.join(name))
+                .map_err(|e| format!("{}: {e}", paper.join(name).display()))
+        };
+        report.papers.push(biblink::link::eval::score_paper(
+            &id,
+            &read("paper.md")?,
+            &read("gold.json")?,
+        )?);
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let (callouts, groups) = report.total();
+    if context.json {
+        let counts = |c: &biblink::link::eval::Counts| {
+            json!({"gold": c.gold, "found": c.found, "matched": c.matched, "linked": c.linked,
+                   "precision": c.precision(), "recall": c.recall(), "f1": c.f1(), "accuracy": c.accuracy()})
+        };
+        let per_paper: Vec<Json> = report
+            .papers
+            .iter()
+            .map(|p| {
+                let mut j = json!({"id": p.id, "callouts": counts(&p.callouts), "groups": counts(&p.groups)});
+                if problems {
+                    j["problems"] = json!(p.problems);
+                }
+                j
+            })
+            .collect();
+        super::output::print_json(&json!({
+            "papers": per_paper,
+            "callouts": counts(&callouts),
+            "groups": counts(&groups),
+            "seconds": seconds,
+        }));
+    } else {
+        print!("{}", report.render());
+        if problems {
+            for paper in &report.papers {
+                for problem in &paper.problems {
+                    println!("{}: {problem}", paper.id);
+                }
+            }
+        }
+        println!(
+            "callouts: F1 {:.4}, linking accuracy {:.4}; groups: F1 {:.4}, linking accuracy {:.4} ({} papers, {:.2} s)",
+            callouts.f1(),
+            callouts.accuracy(),
+            groups.f1(),
+            groups.accuracy(),
+            report.papers.len(),
+            seconds
+        );
+    }
+    Ok(ExitCode::Success)
+}
+
+/// `biblink eval attributions GOLD`.
+fn attributions(
+    context: &Context,
+    gold: &std::path::Path,
+    documents: &std::path::Path,
+    problems: bool,
+) -> Result<ExitCode, String> {
+    let text =
+        std::fs::read_to_string(gold).map_err(|e| format!("{}: {e}", gold.display()))?;
+    let documents = if documents.is_absolute() {
+        documents.to_path_buf()
+    } else {
+        context.root.join(documents)
+    };
+    let report = biblink::link::attrib_eval::evaluate(&text, |seed| {
+        std::fs::read_to_string(documents.join(seed)).ok()
+    })
+    .map_err(|e| format!("{}: {e}", gold.display()))?;
+    let overall = report.overall();
+    if context.json {
+        let counts = |c: &biblink::link::attrib_eval::Counts| {
+            json!({"gold": c.gold, "found": c.found, "matched": c.matched,
+                   "precision": c.precision(), "recall": c.recall(), "f1": c.f1()})
+        };
+        let docs: Vec<Json> = report
+            .documents
+            .iter()
+            .map(|d| json!({"document": d.seed, "named": counts(&d.named), "all": counts(&d.all),
+                            "source_accuracy": d.source_accuracy()}))
+            .collect();
+        super::output::print_json(&json!({
+            "documents": docs,
+            "named": counts(&overall.named),
+            "all": counts(&overall.all),
+            "source_accuracy": overall.source_accuracy(),
+        }));
+    } else {
+        print!("{}", report.render());
+        if problems {
+            print!("{}", report.render_problems());
+        }
+    }
+    Ok(ExitCode::Success)
 }
 
 fn refstrings(

@@ -205,10 +205,9 @@ impl<'a> Locator<'a> {
             // `\r\n`, `\n` and a lone `\r` end a line.
             let ends_line = c == '\n'
                 || (c == '\r'
-                    && chars.peek().map_or(
-                        !self.text[offset..].starts_with('\n'),
-                        |&n| n != '\n',
-                    ));
+                    && chars
+                        .peek()
+                        .map_or(!self.text[offset..].starts_with('\n'), |&n| n != '\n'));
             if ends_line {
                 self.line += 1;
                 self.column = 1;

@@ -17,6 +17,7 @@ pub mod attrib;
 pub mod attrib_eval;
 pub mod blocks;
 pub mod document;
+pub mod eval;
 pub mod html;
 pub mod mismatch;
 pub mod resolve;

@@ -453,13 +453,18 @@ fn phrase_before(text: &str, end: usize) -> Phrase {
     while let Some((tok, _)) = tokens.first() {
         match tok {
             Tok::Name => break,
-            Tok::Particle if tokens.get(1).is_some_and(|t| t.0 == Tok::Name) => break,
+            Tok::Particle if particles_then_name(&tokens, 0) => break,
             _ => {
                 tokens.remove(0);
             }
         }
     }
     Phrase { tokens }
+}
+
+/// Whether the particles from `from` on (`van der`) lead to a name.
+fn particles_then_name(tokens: &[(Tok, Range<usize>)], from: usize) -> bool {
+    tokens[from..].iter().find(|t| t.0 != Tok::Particle).is_some_and(|t| t.0 == Tok::Name)
 }
 
 fn is_initials(word: &str) -> bool {
@@ -510,7 +515,8 @@ impl Phrase {
             match tok {
                 Tok::Name => out.push(i),
                 Tok::Particle => {
-                    if self.tokens.get(i + 1).is_some_and(|t| t.0 == Tok::Name) {
+                    let first_of_run = i == 0 || self.tokens[i - 1].0 != Tok::Particle;
+                    if first_of_run && particles_then_name(&self.tokens, i) {
                         out.push(i)
                     }
                 }
@@ -751,7 +757,8 @@ fn author_year(text: &str, index: &Index, out: &mut Vec<Found>) {
             Some((open, close)) if !narrative => {
                 let inside: usize = items.iter().map(|it| it.span.len()).sum();
                 let other = (close + 1 - open).saturating_sub(inside);
-                if other <= 80 && !text[open..=close].contains(". ") {
+                let inside = &text[open + 1..close];
+                if other <= 80 && super::sentence::split_text(inside).len() <= 1 {
                     open..close + 1
                 } else {
                     start..end
@@ -966,12 +973,14 @@ fn numeric(text: &str, index: &Index, parens: bool) -> Vec<Found> {
         }
         i = end;
     }
-    // Numbers beyond the list are not citations (a year in brackets).
+    // Numbers far beyond the list are not citations (a year in brackets);
+    // in parentheses, where enumerations are common, none beyond it is.
+    let limit = if parens { n } else { n.max(1) * 2 };
     out.retain(|f| {
         f.items.iter().all(|it| {
             it.implied
                 || it.year.split(['-', '–', '—']).all(|x| {
-                    x.trim().parse::<usize>().is_ok_and(|k| k >= 1 && k <= n.max(1) * 2)
+                    x.trim().parse::<usize>().is_ok_and(|k| k >= 1 && k <= limit)
                 })
         })
     });
