@@ -218,3 +218,67 @@ fn the_seed_exports_the_33_works_it_cites() {
         "the uncited two are left out"
     );
 }
+
+#[test]
+fn attributed_claims_link_to_their_sources_and_stubs_are_proposed_only_when_asked() {
+    let project = Project::new();
+    let news =
+        std::fs::read_to_string(repo().join("seeds/004_3f6113a1e1c1d1bc.txt")).unwrap();
+    project.write("news.txt", &news);
+    let plain = claims(&project, "news.txt");
+    let reuters = plain["callouts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["source"] == "Reuters")
+        .expect("the Reuters claim")
+        .clone();
+    assert_eq!(reuters["kind"], "attribution");
+    assert_eq!(reuters["named"], true);
+    assert!(
+        reuters["sentence"]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("According to Reuters,")
+    );
+    assert_eq!(
+        reuters["targets"].as_array().unwrap().len(),
+        0,
+        "no store entry, nothing proposed"
+    );
+    assert!(plain.get("proposed_sources").is_none());
+
+    let out = project.run(&["claims", "--json", "--propose-sources", "news.txt"]);
+    let proposed: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let stub = proposed["proposed_sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["fields"]["author"][0]["literal"] == "Reuters")
+        .expect("a Reuters stub")
+        .clone();
+    assert_eq!(stub["type"], "online");
+    assert!(stub["fields"]["note"].as_str().unwrap().contains("Inferred by biblink"));
+    assert_eq!(stub["sources"][0]["file"], "news.txt");
+    assert!(
+        !project.path().join("refs/references.bib").exists(),
+        "claims writes nothing"
+    );
+
+    assert!(project.run(&["link", "--propose-sources", "news.txt"]).status.success());
+    let store = project.read("refs/references.bib");
+    assert!(
+        store.contains(&format!("@online{{{},", stub["key"].as_str().unwrap())),
+        "{store}"
+    );
+    // Now the store has the source: a plain run links the claim to it.
+    let again = claims(&project, "news.txt");
+    let reuters = again["callouts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["source"] == "Reuters")
+        .unwrap();
+    assert_eq!(reuters["targets"][0]["key"], stub["key"]);
+    assert_eq!(reuters["status"], "resolved");
+}

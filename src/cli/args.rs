@@ -131,7 +131,9 @@ pub enum Command {
     /// nothing (with candidates), references never cited, and mismatches
     /// between a callout and its reference (year, suffix, spelling, a date in
     /// the URL or the sentence). In text without a reference list (news),
-    /// lists the claims attributed to named sources instead.
+    /// lists the claims attributed to named sources instead, each linked to
+    /// the store entry of its source when one has that name as author,
+    /// organization or institution (--propose-sources proposes stubs).
     ///
     /// --json prints {"document", "callouts": [...], "uncited": [{"key",
     /// "ref_index", "ref_line"}], "mismatches": [{"callout", "key", "kind",
@@ -151,6 +153,10 @@ pub enum Command {
         /// The paper (markdown or plain text)
         #[arg(value_name = "FILE")]
         file: PathBuf,
+        /// For attributed claims whose named source has no entry in the store,
+        /// propose an inferred @online (or @report) stub (printed, not written)
+        #[arg(long)]
+        propose_sources: bool,
     },
     /// Link papers: add their references and their claims to the store
     ///
@@ -174,6 +180,11 @@ pub enum Command {
         /// claims citing them, unresolved callouts are highlighted
         #[arg(long, value_name = "OUT")]
         html: Option<PathBuf>,
+        /// Add an inferred @online (or @report) stub entry for each named
+        /// source of an attributed claim that has no entry in the store (marked
+        /// with a note and the claim's document and line as provenance)
+        #[arg(long)]
+        propose_sources: bool,
     },
     /// List every recorded claim that cites an entry (document:line, sentence, source DOI/URL)
     ///

@@ -4,7 +4,7 @@ use biblink::store::Store;
 
 use biblink::ingest::Format;
 
-use super::claims::{CLAIMS_FILE, analyze_path, write_build_claims};
+use super::claims::{CLAIMS_FILE, analyze_path, attach_sources, write_build_claims};
 use super::import::{finish, merge_inputs, read_inputs};
 use super::{Context, ExitCode};
 
@@ -46,7 +46,9 @@ pub fn run(context: &Context, strict: bool) -> Result<ExitCode, String> {
             continue;
         }
         let mut probe = store.clone();
-        analyzed.push(analyze_path(context, path, &mut probe)?);
+        let mut a = analyze_path(context, path, &mut probe)?;
+        attach_sources(&mut a, &mut probe, false);
+        analyzed.push(a);
     }
     let code = finish(context, store, diagnostics, strict, &merged)?;
     if code == ExitCode::Success {

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use biblink::diag::Parsed;
 use biblink::link::document::{Linked, Locator, analyze};
+use biblink::link::sources::{find_source, propose_source};
 use biblink::link::{Callout, Status};
 use biblink::model::Entry;
 use biblink::store::Store;
@@ -58,12 +59,60 @@ fn store_or_empty(context: &Context) -> Result<Store, String> {
     }
 }
 
+/// Links each attributed claim of `analyzed` to the store entry of its
+/// source; with `propose`, adds an inferred stub for each named source the
+/// store lacks (one per source and document) and links to it. Returns the
+/// keys of the stubs added.
+pub fn attach_sources(
+    analyzed: &mut Analyzed,
+    store: &mut Store,
+    propose: bool,
+) -> Vec<String> {
+    let linked = &mut analyzed.linked.value;
+    let mut locator = Locator::new(&analyzed.text);
+    let mut proposed: Vec<(String, String)> = Vec::new();
+    for (i, attribution) in linked.attributions.iter().enumerate() {
+        let found = find_source(attribution, store.entries()).map(|e| e.key.clone());
+        let key = match found {
+            Some(key) => Some(key),
+            None if propose => {
+                let line = locator.locate(attribution.sentence.span.start).line;
+                propose_source(attribution, &linked.file, line).map(|entry| {
+                    let (report, _) = store.import(vec![entry]);
+                    let key = report.keys.into_iter().next().unwrap_or_default();
+                    if !proposed.iter().any(|(k, _)| *k == key) {
+                        proposed.push((key.clone(), attribution.source.clone()));
+                    }
+                    key
+                })
+            }
+            None => None,
+        };
+        linked.attribution_keys[i] = key;
+    }
+    proposed.into_iter().map(|(key, _)| key).collect()
+}
+
 /// `biblink claims FILE`.
-pub fn run_claims(context: &Context, file: &Path) -> Result<ExitCode, String> {
+pub fn run_claims(
+    context: &Context,
+    file: &Path,
+    propose: bool,
+) -> Result<ExitCode, String> {
     let mut store = store_or_empty(context)?;
-    let analyzed = analyze_path(context, file, &mut store)?;
+    let mut analyzed = analyze_path(context, file, &mut store)?;
+    let proposed = attach_sources(&mut analyzed, &mut store, propose);
     if context.json {
         let mut document = claims_json(&analyzed.text, &analyzed.linked.value);
+        if propose {
+            document["proposed_sources"] = Json::Array(
+                proposed
+                    .iter()
+                    .filter_map(|k| store.get(k))
+                    .map(super::output::entry_json)
+                    .collect(),
+            );
+        }
         document["diagnostics"] = Json::Array(
             analyzed.linked.diagnostics.iter().map(diagnostic_json).collect(),
         );
@@ -72,6 +121,14 @@ pub fn run_claims(context: &Context, file: &Path) -> Result<ExitCode, String> {
         context.print_diagnostics(&analyzed.linked.diagnostics);
         print_claims_text(&analyzed.text, &analyzed.linked.value);
         print_summary(&analyzed.linked.value);
+        if !proposed.is_empty() {
+            let entries: Vec<Entry> =
+                proposed.iter().filter_map(|k| store.get(k)).cloned().collect();
+            println!(
+                "\nProposed sources (inferred, not written; `biblink link --propose-sources` adds them):\n"
+            );
+            print!("{}", biblink::bib::to_bib_string(&entries));
+        }
     }
     Ok(ExitCode::Success)
 }
@@ -81,6 +138,7 @@ pub fn run_link(
     context: &Context,
     files: &[PathBuf],
     html: Option<&Path>,
+    propose: bool,
 ) -> Result<ExitCode, String> {
     let _lock = Store::lock(&context.store_dir, true, || {
         eprintln!(
@@ -100,8 +158,11 @@ pub fn run_link(
     }
     let mut store = loaded.value;
     let mut analyzed = Vec::new();
+    let mut proposed = 0;
     for file in files {
-        analyzed.push(analyze_path(context, file, &mut store)?);
+        let mut a = analyze_path(context, file, &mut store)?;
+        proposed += attach_sources(&mut a, &mut store, propose).len();
+        analyzed.push(a);
     }
     if analyzed.iter().any(|a| a.linked.has_errors()) {
         for a in &analyzed {
@@ -140,8 +201,13 @@ pub fn run_link(
             print_summary(&a.linked.value);
         }
         eprintln!(
-            "{}: claims recorded",
-            context.display_path(&context.store_dir.join(CLAIMS_FILE))
+            "{}: claims recorded{}",
+            context.display_path(&context.store_dir.join(CLAIMS_FILE)),
+            if proposed > 0 {
+                format!("; {proposed} inferred source entries added")
+            } else {
+                String::new()
+            }
         );
     }
     Ok(ExitCode::Success)
@@ -380,7 +446,7 @@ pub fn claims_json(document: &str, linked: &Linked) -> Json {
             Some(i),
         ));
     }
-    for attribution in &linked.attributions {
+    for (a, attribution) in linked.attributions.iter().enumerate() {
         let span = attribution.sentence.span.clone();
         let mut j = json!({"kind": "attribution"});
         let sentence = span_json(&mut locator, &attribution.sentence.text, span.clone());
@@ -391,7 +457,10 @@ pub fn claims_json(document: &str, linked: &Linked) -> Json {
         {
             j[key] = head[key].clone();
         }
-        j["status"] = Json::String("resolved".into());
+        // An attributed claim is resolved when its source has a store entry.
+        let linked_to = linked.attribution_keys.get(a).is_some_and(|k| k.is_some());
+        j["status"] =
+            Json::String(if linked_to { "resolved" } else { "unresolved" }.into());
         j["source"] = Json::String(attribution.source.clone());
         j["named"] = Json::Bool(attribution.named);
         j["speaker_type"] = Json::String(attribution.speaker_type.into());
@@ -409,7 +478,14 @@ pub fn claims_json(document: &str, linked: &Linked) -> Json {
                 .collect(),
         );
         j["sentence"] = sentence;
-        j["targets"] = Json::Array(Vec::new());
+        j["targets"] = Json::Array(
+            linked
+                .attribution_keys
+                .get(a)
+                .and_then(|k| k.as_ref())
+                .map(|key| vec![json!({"key": key})])
+                .unwrap_or_default(),
+        );
         entries.push((attribution.sentence.span.start, j, None));
     }
     entries.sort_by_key(|e| e.0);

@@ -56,9 +56,11 @@ pub fn run() -> ExitCode {
         Command::Export { format, keys, cited_by: None, output } => {
             export::run(&context, *format, keys, output.as_deref())
         }
-        Command::Claims { file } => claims::run_claims(&context, file),
-        Command::Link { files, html } => {
-            claims::run_link(&context, files, html.as_deref())
+        Command::Claims { file, propose_sources } => {
+            claims::run_claims(&context, file, *propose_sources)
+        }
+        Command::Link { files, html, propose_sources } => {
+            claims::run_link(&context, files, html.as_deref(), *propose_sources)
         }
         Command::Cites { key } => claims::run_cites(&context, key),
         Command::Show { key } => show::run(&context, key),

@@ -23,6 +23,9 @@ pub struct Linked {
     pub links: Links,
     /// Claims attributed in words (news text), in order.
     pub attributions: Vec<Attribution>,
+    /// For each attributed claim, the key of the store entry of its source,
+    /// when the caller found or proposed one.
+    pub attribution_keys: Vec<Option<String>>,
 }
 
 /// The entries of `document`'s reference list, in list order, and the
@@ -80,6 +83,7 @@ pub fn analyze(
             references,
             entries,
             links,
+            attribution_keys: vec![None; attributions.len()],
             attributions,
         },
         diagnostics,

@@ -23,6 +23,7 @@ pub mod mismatch;
 pub mod resolve;
 pub mod scan;
 pub mod sentence;
+pub mod sources;
 
 use std::ops::Range;
 
