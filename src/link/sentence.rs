@@ -213,7 +213,12 @@ fn is_abbreviation(text: &str, at: usize, next: &str) -> bool {
         return false;
     }
     let letters: Vec<char> = word.chars().collect();
-    // Initials (`J.`), and dotted abbreviations (`U.S.`, `e.g.`, `i.e.`).
+    // Initials (`J.`), and dotted abbreviations (`U.S.`, `e.g.`, `i.e.`);
+    // not the last letter of a longer token (`2C2P.`).
+    let glued = before[..word_start].chars().next_back().is_some_and(char::is_alphanumeric);
+    if glued {
+        return false;
+    }
     if letters.len() == 1 && letters[0].is_uppercase() {
         return true;
     }
@@ -285,6 +290,14 @@ mod tests {
         assert_eq!(
             split("He said “it is over.” Then he left. “Is it?” she asked."),
             vec!["He said “it is over.”", "Then he left.", "“Is it?” she asked."]
+        );
+    }
+
+    #[test]
+    fn a_token_ending_in_a_capital_ends_a_sentence() {
+        assert_eq!(
+            split("It partnered with 2C2P. According to Reuters, it grew."),
+            vec!["It partnered with 2C2P.", "According to Reuters, it grew."]
         );
     }
 
