@@ -110,6 +110,14 @@ fn links(
                 }
             }
         }
+        let (found, same) = report
+            .papers
+            .iter()
+            .fold((0, 0), |(f, s), p| (f + p.sentences.0, s + p.sentences.1));
+        println!(
+            "sentences: {same} of {found} found callouts carry the gold's sentence ({:.3}; the gold's splitter is heuristic)",
+            if found == 0 { 1.0 } else { same as f64 / found as f64 }
+        );
         println!(
             "callouts: F1 {:.4}, linking accuracy {:.4}; groups: F1 {:.4}, linking accuracy {:.4} ({} papers, {:.2} s)",
             callouts.f1(),

@@ -32,6 +32,8 @@ struct GoldSpan {
     id: String,
     #[serde(default)]
     text: String,
+    #[serde(default)]
+    sentence: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -99,6 +101,9 @@ pub struct PaperScore {
     pub groups: Counts,
     /// References in the gold and in our parse of the list.
     pub references: (usize, usize),
+    /// Gold callouts we found, and of those, the ones whose sentence is the
+    /// gold's (white space aside; the gold's splitter is a heuristic too).
+    pub sentences: (usize, usize),
     /// Lines describing each miss, false alarm and wrong link.
     pub problems: Vec<String>,
 }
@@ -208,14 +213,35 @@ pub fn score_paper(id: &str, document: &str, gold: &str) -> Result<PaperScore, S
         })
         .collect();
     let groups = match_spans(document, &gold_groups, &ours, "group", &mut Vec::new());
+    let sentences = sentence_agreement(&linked.links.callouts, &gold.callouts);
     let _ = &gold.id;
     Ok(PaperScore {
         id: id.to_string(),
         callouts,
         groups,
         references: (gold.references.len(), linked.references.len()),
+        sentences,
         problems,
     })
+}
+
+/// How many gold callouts fall in one of ours, and how many of those have
+/// the gold's sentence.
+fn sentence_agreement(callouts: &[Callout], gold: &[GoldSpan]) -> (usize, usize) {
+    let squash = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let (mut found, mut same) = (0, 0);
+    for g in gold {
+        let start = g.byte_offset;
+        let end = start + g.byte_length;
+        let at = callouts.partition_point(|c| c.span.end <= start);
+        if let Some(c) = callouts.get(at).filter(|c| c.span.start < end) {
+            found += 1;
+            if squash(&c.sentence.text) == squash(&g.sentence) {
+                same += 1;
+            }
+        }
+    }
+    (found, same)
 }
 
 fn sorted(v: &[usize]) -> Vec<usize> {
