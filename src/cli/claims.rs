@@ -140,23 +140,7 @@ pub fn run_link(
     html: Option<&Path>,
     propose: bool,
 ) -> Result<ExitCode, String> {
-    let _lock = Store::lock(&context.store_dir, true, || {
-        eprintln!(
-            "waiting for another biblink to release {}",
-            context.store_dir.display()
-        );
-    })
-    .map_err(|error| error.to_string())?;
-    let loaded = Store::load(&context.store_dir, &context.config.key_pattern)
-        .map_err(|e| e.to_string())?;
-    if loaded.has_errors() {
-        context.print_diagnostics(&loaded.diagnostics);
-        return Err(format!(
-            "the store in {} is damaged; fix the errors above",
-            context.store_dir.display()
-        ));
-    }
-    let mut store = loaded.value;
+    let (_lock, mut store) = context.lock_and_load()?;
     let mut analyzed = Vec::new();
     let mut proposed = 0;
     for file in files {

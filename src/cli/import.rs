@@ -17,23 +17,7 @@ pub fn run(
     strict: bool,
     reflist: bool,
 ) -> Result<ExitCode, String> {
-    let _lock = Store::lock(&context.store_dir, true, || {
-        eprintln!(
-            "waiting for another biblink to release {}",
-            context.store_dir.display()
-        );
-    })
-    .map_err(|error| error.to_string())?;
-    let loaded = Store::load(&context.store_dir, &context.config.key_pattern)
-        .map_err(|e| e.to_string())?;
-    if loaded.has_errors() {
-        context.print_diagnostics(&loaded.diagnostics);
-        return Err(format!(
-            "the store in {} is damaged; fix the errors above",
-            context.store_dir.display()
-        ));
-    }
-    let mut store = loaded.value;
+    let (_lock, mut store) = context.lock_and_load()?;
     let format = reflist.then_some(Format::Document);
     let read = read_inputs(context, files, format, true)?;
     let (merged, diagnostics) = merge_inputs(&mut store, read);

@@ -123,6 +123,28 @@ impl Context {
         Ok(parsed.value)
     }
 
+    /// Takes the store's lock for writing and loads the store (an error when
+    /// it is damaged): what every command that changes the store starts with.
+    pub fn lock_and_load(&self) -> Result<(biblink::store::StoreLock, Store), String> {
+        let lock = Store::lock(&self.store_dir, true, || {
+            eprintln!(
+                "waiting for another biblink to release {}",
+                self.store_dir.display()
+            );
+        })
+        .map_err(|error| error.to_string())?;
+        let loaded = Store::load(&self.store_dir, &self.config.key_pattern)
+            .map_err(|e| e.to_string())?;
+        if loaded.has_errors() {
+            self.print_diagnostics(&loaded.diagnostics);
+            return Err(format!(
+                "the store in {} is damaged; fix the errors above",
+                self.store_dir.display()
+            ));
+        }
+        Ok((lock, loaded.value))
+    }
+
     /// Prints diagnostics on stderr (errors only with --quiet).
     pub fn print_diagnostics(&self, diagnostics: &[Diagnostic]) {
         for diagnostic in diagnostics {
