@@ -38,13 +38,19 @@ pub fn analyze_path(
     let name = context.display_path(&absolute);
     let bytes = std::fs::read(&absolute)
         .map_err(|error| format!("{name}: cannot read: {error}"))?;
-    let decoded = biblink::decode::decode(&bytes, &name);
-    let text = decoded.value;
+    // Offsets are into the file as it is: UTF-8 (a byte-order mark kept)
+    // is read as is; anything else is decoded first.
+    let (text, mut diagnostics) = match String::from_utf8(bytes) {
+        Ok(text) => (text, Vec::new()),
+        Err(error) => {
+            let decoded = biblink::decode::decode(error.as_bytes(), &name);
+            (decoded.value, decoded.diagnostics)
+        }
+    };
     let mut linked = analyze(&text, &name, |entries: &[Entry]| {
         let (report, _) = store.import(entries.to_vec());
         report.keys
     });
-    let mut diagnostics = decoded.diagnostics;
     diagnostics.append(&mut linked.diagnostics);
     linked.diagnostics = diagnostics;
     Ok(Analyzed { text, linked })
@@ -117,6 +123,9 @@ pub fn run_claims(
             analyzed.linked.diagnostics.iter().map(diagnostic_json).collect(),
         );
         print_json(&document);
+        // The process exits next: freeing a large document node by node
+        // costs more than the OS takes to reclaim it.
+        std::mem::forget(document);
     } else {
         context.print_diagnostics(&analyzed.linked.diagnostics);
         print_claims_text(&analyzed.text, &analyzed.linked.value);
@@ -130,6 +139,8 @@ pub fn run_claims(
             print!("{}", biblink::bib::to_bib_string(&entries));
         }
     }
+    std::mem::forget(analyzed);
+    std::mem::forget(store);
     Ok(ExitCode::Success)
 }
 

@@ -96,6 +96,11 @@ pub fn diagnostic_json(diagnostic: &Diagnostic) -> Json {
 
 /// Prints a JSON document on stdout.
 pub fn print_json(value: &Json) {
-    // Serialising a serde_json::Value cannot fail.
-    println!("{}", serde_json::to_string_pretty(value).unwrap_or_default());
+    use std::io::Write;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    // Serialising a serde_json::Value cannot fail; a closed stdout is not an error here.
+    let _ = serde_json::to_writer_pretty(&mut out, value);
+    let _ = writeln!(out);
+    let _ = out.flush();
 }

@@ -154,7 +154,13 @@ fn lines(document: &str) -> impl Iterator<Item = Line> + '_ {
         let end =
             memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
         let line_end = if end > start && bytes[end - 1] == b'\r' { end - 1 } else { end };
-        let line = Line { start, end: line_end };
+        // A byte-order mark is not text.
+        let first = if start == 0 && bytes.starts_with(b"\xEF\xBB\xBF") {
+            3.min(line_end)
+        } else {
+            start
+        };
+        let line = Line { start: first, end: line_end };
         start = end + 1;
         Some(line)
     })

@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use crate::diag::{Diagnostic, LineIndex, Parsed, Severity};
+use crate::diag::{Diagnostic, Parsed, Position, Severity};
 use crate::model::Entry;
 use crate::reflist::{self, section};
 
@@ -98,7 +98,11 @@ fn findings(
     links: &Links,
     references: &[Reference],
 ) -> Vec<Diagnostic> {
-    let index = LineIndex::new(document);
+    let mut locator = Locator::new(document);
+    let mut at = |offset: usize| {
+        let l = locator.locate(offset);
+        Position { line: l.line, column: l.column }
+    };
     let mut out = Vec::new();
     let describe = |indexes: &[usize]| {
         indexes
@@ -117,7 +121,7 @@ fn findings(
     for callout in &links.callouts {
         for item in &callout.items {
             let text = &document[item.span.clone()];
-            let position = index.position(item.span.start);
+            let position = at(item.span.start);
             match item.status {
                 Status::Resolved => {}
                 Status::Ambiguous => out.push(
@@ -154,7 +158,7 @@ fn findings(
                 "LINK003",
                 Severity::Warning,
                 file,
-                index.position(callout.span.start),
+                at(callout.span.start),
                 mismatch.message.clone(),
             )
             .with_help("check the callout against the reference"),
@@ -172,7 +176,13 @@ pub struct Locator<'a> {
     line: u32,
     column: u32,
     chars: usize,
+    /// The state at every [`CHECKPOINT`] bytes (at a character boundary):
+    /// a jump backwards resumes from the nearest one, not from the start.
+    checkpoints: Vec<(usize, u32, u32, usize)>,
 }
+
+/// Bytes between two checkpoints of a [`Locator`].
+const CHECKPOINT: usize = 4096;
 
 /// Where a byte offset is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -186,23 +196,61 @@ pub struct Location {
 }
 
 impl<'a> Locator<'a> {
-    /// A locator for `text`.
+    /// A locator for `text` (one pass over it).
     pub fn new(text: &'a str) -> Locator<'a> {
-        Locator { text, byte: 0, line: 1, column: 1, chars: 0 }
+        let mut locator = Locator {
+            text,
+            byte: 0,
+            line: 1,
+            column: 1,
+            chars: 0,
+            checkpoints: Vec::new(),
+        };
+        let mut next = 0;
+        while next <= text.len() {
+            let mut at = next;
+            while !text.is_char_boundary(at) {
+                at += 1;
+            }
+            locator.advance(at);
+            locator.checkpoints.push((
+                locator.byte,
+                locator.line,
+                locator.column,
+                locator.chars,
+            ));
+            next = at + CHECKPOINT;
+        }
+        locator.byte = 0;
+        locator.line = 1;
+        locator.column = 1;
+        locator.chars = 0;
+        locator
     }
 
-    /// Where `offset` is (clamped to the text, moved back to a character boundary).
+    /// Where `offset` is (clamped to the text, moved back to a character
+    /// boundary); a jump backwards costs at most one checkpoint's span.
     pub fn locate(&mut self, offset: usize) -> Location {
         let mut offset = offset.min(self.text.len());
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
         }
-        if offset < self.byte {
-            self.byte = 0;
-            self.line = 1;
-            self.column = 1;
-            self.chars = 0;
+        if offset < self.byte || offset - self.byte > CHECKPOINT {
+            let at = self.checkpoints.partition_point(|c| c.0 <= offset);
+            if let Some(&(byte, line, column, chars)) =
+                at.checked_sub(1).and_then(|i| self.checkpoints.get(i))
+                && (offset < self.byte || byte > self.byte)
+            {
+                (self.byte, self.line, self.column, self.chars) =
+                    (byte, line, column, chars);
+            }
         }
+        self.advance(offset);
+        Location { line: self.line, column: self.column, char_offset: self.chars }
+    }
+
+    /// Moves forward to `offset` (a character boundary at or after the current byte).
+    fn advance(&mut self, offset: usize) {
         let mut chars = self.text[self.byte..offset].chars().peekable();
         while let Some(c) = chars.next() {
             self.chars += 1;
@@ -220,7 +268,5 @@ impl<'a> Locator<'a> {
             }
         }
         self.byte = offset;
-        let position = (self.line, self.column);
-        Location { line: position.0, column: position.1, char_offset: self.chars }
     }
 }

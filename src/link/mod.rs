@@ -254,7 +254,9 @@ pub fn link(document: &str, references: &[Reference], exclude: &[Range<usize>]) 
         }
         let _ = first;
     }
-    let callouts: Vec<Callout> = callouts.into_iter().map(|(_, _, c)| c).collect();
+    let mut callouts: Vec<Callout> = callouts.into_iter().map(|(_, _, c)| c).collect();
+    // Blocks joined over pull-quotes come after them: document order again.
+    callouts.sort_by_key(|c| c.span.start);
     let mut cited = vec![false; references.len()];
     for callout in &callouts {
         for target in callout.targets() {

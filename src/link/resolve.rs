@@ -13,7 +13,8 @@ use super::Status;
 /// Particles a family name may carry or drop (`von Philipsborn`, `de Souza`).
 const PARTICLES: &[&str] = &[
     "von", "van", "de", "der", "den", "del", "della", "di", "da", "du", "la", "le",
-    "ten", "ter", "dos", "das", "do", "zu", "vom", "el", "al", "bin", "ibn", "st", "mac",
+    "ten", "ter", "dos", "das", "do", "zu", "vom", "el", "al", "bin", "ibn", "st", "las",
+    "los", "des",
 ];
 
 /// One reference of a document's list, as callouts see it.

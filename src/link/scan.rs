@@ -216,6 +216,7 @@ const NAME_CONNECTORS: &[&str] =
 const PARTICLES: &[&str] = &[
     "von", "van", "de", "der", "den", "del", "della", "di", "da", "du", "la", "le",
     "ten", "ter", "dos", "das", "do", "zu", "vom", "d'", "d’", "dei", "degli", "st",
+    "las", "los", "des", "lo",
 ];
 
 /// A token of a name phrase, read backwards.
@@ -366,8 +367,11 @@ fn enclosing(pairs: &[(usize, usize)], span: &Range<usize>) -> Option<(usize, us
 }
 
 fn is_name_word(word: &str) -> bool {
+    // Capitalised, or in a script without case (`周杰`, `박`).
     let first = word.chars().next().unwrap_or(' ');
-    first.is_uppercase() && word.chars().any(char::is_alphabetic)
+    (first.is_uppercase()
+        || (first.is_alphabetic() && !first.is_lowercase() && !first.is_ascii()))
+        && word.chars().any(char::is_alphabetic)
 }
 
 /// Reads the name phrase that ends at `end` of `text`, backwards.
@@ -680,8 +684,9 @@ fn author_year(text: &str, index: &Index, out: &mut Vec<Found>) {
         let (form, phrase_end, own) = if lead.ends_with(['(', '[']) {
             let open = lead.len() - 1;
             // The year's own bracket must close after the year and its extras.
-            match pairs.iter().find(|p| p.0 == open) {
-                Some(&pair) if pair.1 >= span.end => (Form::Narrative, open, Some(pair)),
+            let own = pairs.binary_search_by_key(&open, |p| p.0).ok().map(|i| pairs[i]);
+            match own {
+                Some(pair) if pair.1 >= span.end => (Form::Narrative, open, Some(pair)),
                 _ => continue,
             }
         } else {

@@ -215,7 +215,8 @@ fn is_abbreviation(text: &str, at: usize, next: &str) -> bool {
     let letters: Vec<char> = word.chars().collect();
     // Initials (`J.`), and dotted abbreviations (`U.S.`, `e.g.`, `i.e.`);
     // not the last letter of a longer token (`2C2P.`).
-    let glued = before[..word_start].chars().next_back().is_some_and(char::is_alphanumeric);
+    let glued =
+        before[..word_start].chars().next_back().is_some_and(char::is_alphanumeric);
     if glued {
         return false;
     }
