@@ -123,6 +123,10 @@ fn looks_like_authors(text: &str, chicago: bool) -> bool {
 fn apa_names(text: &str) -> (Vec<Name>, Vec<Name>) {
     let mut text = text.trim().to_string();
     let mut is_editor = false;
+    // `Doe, J. (Ed.).`: the period after the marker ends the element.
+    if text.ends_with(").") {
+        text.pop();
+    }
     for marker in ["(Eds.)", "(Ed.)", "(eds.)", "(ed.)", "(Eds)", "(Ed)"] {
         if let Some(stripped) = text.strip_suffix(marker) {
             text = stripped.trim().trim_end_matches(',').trim().to_string();
@@ -153,6 +157,15 @@ fn inverted_names(text: &str) -> Vec<Name> {
         let token = tokens[idx];
         if token.to_lowercase().starts_with("et al") || token == "..." || token == "…" {
             names.push(Name::Others);
+            idx += 1;
+            continue;
+        }
+        // `Rossi, J., Sr.`: a suffix of the name before.
+        if matches!(token, "Jr." | "Jr" | "Sr." | "Sr" | "II" | "III" | "IV")
+            && let Some(Name::Person { suffix, .. }) = names.last_mut()
+            && suffix.is_empty()
+        {
+            *suffix = token.to_string();
             idx += 1;
             continue;
         }
@@ -531,6 +544,17 @@ mod tests {
         assert!(looks_like_authors("Wong, G., & Chao, L.", false));
         assert!(looks_like_authors("People's Bank of China.", false));
         assert!(looks_like_authors("Xu, X., Li, Y., & Liang S.", false));
+    }
+
+    #[test]
+    fn editors_before_the_date_and_name_suffixes() {
+        let f = fields("Andersson, C. (Ed.). (2013). *Situating value*. London: Routledge.");
+        assert_eq!(f.editors, vec![Name::person("Andersson", "C.")]);
+        assert!(f.authors.is_empty());
+        let f = fields("Rossi, J., Sr., & Wilson, H.-P., Jr. (2016). Market. *Policy*, 44(8), 73-90.");
+        assert_eq!(f.authors.len(), 2);
+        assert!(matches!(&f.authors[0], Name::Person { family, suffix, .. } if family == "Rossi" && suffix == "Sr."));
+        assert!(matches!(&f.authors[1], Name::Person { family, suffix, .. } if family == "Wilson" && suffix == "Jr."));
     }
 
     #[test]
