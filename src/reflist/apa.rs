@@ -548,13 +548,20 @@ mod tests {
 
     #[test]
     fn editors_before_the_date_and_name_suffixes() {
-        let f = fields("Andersson, C. (Ed.). (2013). *Situating value*. London: Routledge.");
+        let f =
+            fields("Andersson, C. (Ed.). (2013). *Situating value*. London: Routledge.");
         assert_eq!(f.editors, vec![Name::person("Andersson", "C.")]);
         assert!(f.authors.is_empty());
-        let f = fields("Rossi, J., Sr., & Wilson, H.-P., Jr. (2016). Market. *Policy*, 44(8), 73-90.");
+        let f = fields(
+            "Rossi, J., Sr., & Wilson, H.-P., Jr. (2016). Market. *Policy*, 44(8), 73-90.",
+        );
         assert_eq!(f.authors.len(), 2);
-        assert!(matches!(&f.authors[0], Name::Person { family, suffix, .. } if family == "Rossi" && suffix == "Sr."));
-        assert!(matches!(&f.authors[1], Name::Person { family, suffix, .. } if family == "Wilson" && suffix == "Jr."));
+        assert!(
+            matches!(&f.authors[0], Name::Person { family, suffix, .. } if family == "Rossi" && suffix == "Sr.")
+        );
+        assert!(
+            matches!(&f.authors[1], Name::Person { family, suffix, .. } if family == "Wilson" && suffix == "Jr.")
+        );
     }
 
     #[test]
