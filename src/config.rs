@@ -5,7 +5,18 @@
 //! sources = ["seeds"]            # files or directories (every file inside, sorted)
 //! store = "refs"
 //! key_pattern = "[auth][year][title]"
+//!
+//! [resolve]                      # `biblink resolve`; each also set by an environment variable
+//! mailto = "you@example.org"     # BIBLINK_MAILTO: contact address for the polite pool
+//! resolver = "https://doi.org"   # BIBLINK_DOI_RESOLVER
+//! crossref_api = "https://api.crossref.org"   # BIBLINK_CROSSREF_API
+//! datacite_api = "https://api.datacite.org"   # BIBLINK_DATACITE_API
+//! cache_dir = "~/.cache/biblink/doi"          # BIBLINK_CACHE_DIR
+//! timeout_seconds = 20
 //! ```
+//!
+//! The environment wins over the file, so tests and CI can point biblink
+//! at a local server.
 
 use std::path::{Path, PathBuf};
 
@@ -24,6 +35,26 @@ pub struct Config {
     pub store: String,
     /// Citation-key pattern (see [`crate::bib::key::base_key`]).
     pub key_pattern: String,
+    /// Settings of `biblink resolve`.
+    pub resolve: ResolveConfig,
+}
+
+/// The `[resolve]` table: where DOI metadata comes from and who asks.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct ResolveConfig {
+    /// Contact address sent in the User-Agent (Crossref's polite pool).
+    pub mailto: Option<String>,
+    /// The DOI resolver for content negotiation.
+    pub resolver: Option<String>,
+    /// Crossref's REST API.
+    pub crossref_api: Option<String>,
+    /// DataCite's REST API.
+    pub datacite_api: Option<String>,
+    /// Where responses are cached.
+    pub cache_dir: Option<String>,
+    /// Seconds before a request is given up.
+    pub timeout_seconds: Option<u64>,
 }
 
 impl Default for Config {
@@ -32,6 +63,7 @@ impl Default for Config {
             sources: vec!["seeds".into()],
             store: "refs".into(),
             key_pattern: crate::bib::key::DEFAULT_PATTERN.into(),
+            resolve: ResolveConfig::default(),
         }
     }
 }

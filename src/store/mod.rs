@@ -238,6 +238,22 @@ impl Store {
         self.by_key.get(key).map(|&idx| &self.entries[idx])
     }
 
+    /// Changes the entry at `idx` (of [`Store::entries`]) in place, through
+    /// `change`; its key must stay. The identity indexes are rebuilt at the
+    /// next [`Store::sort`] (every save sorts).
+    pub fn update_entry<T>(
+        &mut self,
+        idx: usize,
+        change: impl FnOnce(&mut Entry) -> T,
+    ) -> T {
+        let key = self.entries[idx].key.clone();
+        let out = change(&mut self.entries[idx]);
+        debug_assert_eq!(self.entries[idx].key, key, "update_entry must keep the key");
+        self.entries[idx].key = key;
+        self.index_is_canonical = false;
+        out
+    }
+
     /// Merges entries into the store. Each becomes a new entry with a key, or
     /// is merged into the entry of the same work; conflicting values keep the
     /// stored one and are reported.
