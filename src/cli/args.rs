@@ -186,6 +186,54 @@ pub enum Command {
         #[arg(long)]
         propose_sources: bool,
     },
+    /// Fetch DOI metadata from the registries and merge it into the store
+    ///
+    /// Every entry with a DOI (or the KEYS given) is looked up: Crossref's REST
+    /// API first, then DataCite, then content negotiation at the DOI resolver
+    /// (mEDRA, JaLC, ...). Fields the entry lacks are filled; values that differ
+    /// are reported as conflicts and kept (--prefer remote overwrites them);
+    /// nothing changes without a report line. Responses are cached (under the
+    /// user's cache directory, or BIBLINK_CACHE_DIR), so a second run is offline.
+    /// Each entry that could not be resolved is named with its DOI and the reason
+    /// (not found, timeout, HTTP 503, ...); the others are saved anyway.
+    ///
+    /// --find-missing looks up entries without a DOI with Crossref's bibliographic
+    /// search and takes a candidate only when its title is close (trigram
+    /// similarity >= 0.8, measured with `biblink eval matching`), and its year and
+    /// first author agree; other candidates are listed, not applied.
+    ///
+    /// Configuration: [resolve] in biblink.toml, overridden by BIBLINK_DOI_RESOLVER,
+    /// BIBLINK_CROSSREF_API, BIBLINK_DATACITE_API, BIBLINK_CACHE_DIR, BIBLINK_MAILTO.
+    /// Exit codes: 0 every DOI resolved; 1 some were not found or failed; 2 usage or I/O.
+    ///
+    /// Examples:
+    ///   BIBLINK_MAILTO=me@example.org biblink resolve
+    ///   biblink resolve chong2019cashless --prefer remote
+    ///   biblink resolve --offline --json
+    #[command(verbatim_doc_comment)]
+    Resolve {
+        /// Entries to resolve [default: every entry with a DOI]
+        #[arg(value_name = "KEYS")]
+        keys: Vec<String>,
+        /// Whose value wins where the store and the registry disagree
+        #[arg(long, value_enum, default_value_t = Prefer::Local)]
+        prefer: Prefer,
+        /// Also look for the DOI of entries that have none
+        #[arg(long)]
+        find_missing: bool,
+        /// Use only cached responses (no network)
+        #[arg(long, conflicts_with = "refresh")]
+        offline: bool,
+        /// Ignore cached responses (and cache the new ones)
+        #[arg(long)]
+        refresh: bool,
+        /// Requests in flight at once [default: what the server allows; 8 without limits]
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+        concurrency: Option<u16>,
+        /// Seconds before a request is given up [default: 20]
+        #[arg(long, value_name = "SECONDS")]
+        timeout: Option<u64>,
+    },
     /// List every recorded claim that cites an entry (document:line, sentence, source DOI/URL)
     ///
     /// Reads refs/claims.jsonl (written by `build` and `link`). Exit code 1
@@ -302,6 +350,21 @@ pub enum EvalTarget {
         #[arg(long)]
         problems: bool,
     },
+    /// Measure the title-similarity threshold of `resolve --find-missing`
+    ///
+    /// For every reference of the gold papers in DIR (../shared/data/papers
+    /// layout), compares the entry parsed from the printed reference with the
+    /// publisher's record of the same work, and with the most similar record
+    /// of another work whose year and first author agree: prints how many of
+    /// each a threshold would accept.
+    ///
+    /// Example: biblink eval matching ../shared/data/papers
+    #[command(verbatim_doc_comment)]
+    Matching {
+        /// Directory of papers
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+    },
     /// Attributed claims of news text against a gold file
     ///
     /// GOLD is a file in the format of
@@ -323,6 +386,15 @@ pub enum EvalTarget {
         #[arg(long)]
         problems: bool,
     },
+}
+
+/// Whose value wins in `biblink resolve`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Prefer {
+    /// Keep the stored value and report the conflict
+    Local,
+    /// Take the registry's value and report the update
+    Remote,
 }
 
 /// Formats of `biblink export`.

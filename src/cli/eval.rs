@@ -36,6 +36,7 @@ pub fn run(context: &Context, target: &EvalTarget) -> Result<ExitCode, String> {
             refstrings(context, files, predictions.as_ref(), *by_corpus, *bench)
         }
         EvalTarget::Links { dir, problems } => links(context, dir, *problems),
+        EvalTarget::Matching { dir } => matching(context, dir),
         EvalTarget::Attributions { gold, documents, problems } => {
             attributions(context, gold, documents, *problems)
         }
@@ -127,6 +128,96 @@ fn links(
             report.papers.len(),
             seconds
         );
+    }
+    Ok(ExitCode::Success)
+}
+
+/// `biblink eval matching DIR`.
+fn matching(context: &Context, dir: &std::path::Path) -> Result<ExitCode, String> {
+    use biblink::model::{Entry, Name, Value as V};
+    let mut papers: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("gold.json").is_file())
+        .collect();
+    papers.sort();
+    let mut pairs = Vec::new();
+    for paper in &papers {
+        let read = |name: &str| {
+            std::fs::read_to_string(paper.join(name))
+                .map_err(|e| format!("{}: {e}", paper.join(name).display()))
+        };
+        let text = read("paper.md")?;
+        let gold: Json =
+            serde_json::from_str(&read("gold.json")?).map_err(|e| e.to_string())?;
+        let parsed = biblink::reflist::parse_document(&text, "paper.md").value;
+        let refs = gold["references"].as_array().cloned().unwrap_or_default();
+        if parsed.len() != refs.len() {
+            continue; // cannot pair them by position
+        }
+        for (p, g) in parsed.into_iter().zip(refs) {
+            let mut record = Entry::new("", "article");
+            let names: Vec<Name> = g["authors"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|a| {
+                    a["family"]
+                        .as_str()
+                        .map(|f| Name::person(f, a["given"].as_str().unwrap_or("")))
+                        .or_else(|| {
+                            a["collab"]
+                                .as_str()
+                                .or(a["literal"].as_str())
+                                .map(|l| Name::Literal(l.into()))
+                        })
+                })
+                .collect();
+            if !names.is_empty() {
+                record.set("author", V::Names(names), None);
+            }
+            if let Some(title) = g["title"].as_str().or(g["source"].as_str()) {
+                record.set("title", V::Text(biblink::tex::escape(title)), None);
+            }
+            if let Some(year) = g["year"].as_str() {
+                record.set("date", V::Text(year.into()), None);
+            }
+            pairs.push((p.entry, record));
+        }
+    }
+    let m = biblink::doi::discover::measure(&pairs);
+    let thresholds = [0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95];
+    let rows: Vec<(f64, f64, f64)> = thresholds
+        .iter()
+        .map(|&t| {
+            let (s, o) = m.rates(t);
+            (t, s, o)
+        })
+        .collect();
+    if context.json {
+        super::output::print_json(&json!({
+            "references": pairs.len(), "same": m.same.len(), "other": m.other.len(),
+            "threshold": biblink::doi::discover::TITLE_THRESHOLD,
+            "rates": rows.iter().map(|(t, s, o)| json!({"threshold": t, "same_accepted": s, "other_accepted": o})).collect::<Vec<_>>(),
+        }));
+    } else {
+        println!(
+            "{} references paired with their records; {} same-work pairs pass year and author",
+            pairs.len(),
+            m.same.len()
+        );
+        println!(
+            "{:>9} {:>14} {:>22}",
+            "threshold", "same accepted", "closest other accepted"
+        );
+        for (t, s, o) in rows {
+            let mark = if (t - biblink::doi::discover::TITLE_THRESHOLD).abs() < 1e-9 {
+                "  <- used"
+            } else {
+                ""
+            };
+            println!("{t:>9.2} {:>13.1}% {:>21.2}%{mark}", s * 100.0, o * 100.0);
+        }
     }
     Ok(ExitCode::Success)
 }

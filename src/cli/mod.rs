@@ -10,6 +10,7 @@ mod find;
 mod import;
 mod output;
 mod parse;
+mod resolve;
 mod show;
 
 use std::path::{Path, PathBuf};
@@ -63,6 +64,26 @@ pub fn run() -> ExitCode {
             claims::run_link(&context, files, html.as_deref(), *propose_sources)
         }
         Command::Cites { key } => claims::run_cites(&context, key),
+        Command::Resolve {
+            keys,
+            prefer,
+            find_missing,
+            offline,
+            refresh,
+            concurrency,
+            timeout,
+        } => resolve::run(
+            &context,
+            &resolve::Options {
+                keys,
+                prefer_remote: *prefer == args::Prefer::Remote,
+                find_missing: *find_missing,
+                offline: *offline,
+                refresh: *refresh,
+                concurrency: concurrency.map(usize::from),
+                timeout: *timeout,
+            },
+        ),
         Command::Show { key } => show::run(&context, key),
         Command::Find { query } => find::run(&context, &query.join(" ")),
         Command::Parse { reference } => parse::run(&context, reference),

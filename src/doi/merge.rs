@@ -22,14 +22,46 @@ pub struct Change {
 }
 
 /// Fields a registry may send that are not merged: identifiers of the
-/// registry's own record, and the DOI itself (compared separately).
-const SKIPPED: &[&str] = &["doi", "url", "urldate"];
+/// registry's own record, the DOI itself (compared separately), and the
+/// abstract and language (long, or guessed, and noise in a diff-friendly
+/// store).
+const SKIPPED: &[&str] = &["doi", "url", "urldate", "abstract", "langid"];
+
+/// Entry types that describe the same kind of work (RIS `CHAP` reads as
+/// `inbook`, Crossref's `book-chapter` as `incollection`).
+const COMPATIBLE_TYPES: &[&[&str]] =
+    &[&["inbook", "incollection", "inreference"], &["book", "mvbook"]];
 
 /// Merges `remote` into `local`. With `prefer_remote`, differing values are
 /// overwritten (`updated`); otherwise they are kept (`conflict`).
-pub fn merge(local: &mut Entry, remote: &Entry, prefer_remote: bool) -> Vec<Change> {
+/// `remote_years` are every year the remote record gives (print, online,
+/// issued): a local year among them is no conflict.
+pub fn merge(
+    local: &mut Entry,
+    remote: &Entry,
+    remote_years: &[i32],
+    prefer_remote: bool,
+) -> Vec<Change> {
     let mut changes = Vec::new();
-    if local.entry_type != remote.entry_type && !remote.entry_type.is_empty() {
+    let compatible = COMPATIBLE_TYPES.iter().any(|group| {
+        group.contains(&local.entry_type.as_str())
+            && group.contains(&remote.entry_type.as_str())
+    });
+    if local.entry_type == "misc"
+        && !remote.entry_type.is_empty()
+        && remote.entry_type != "misc"
+    {
+        changes.push(Change {
+            field: "type".into(),
+            kind: "refined",
+            local: local.entry_type.clone(),
+            remote: remote.entry_type.clone(),
+        });
+        local.entry_type = remote.entry_type.clone();
+    } else if local.entry_type != remote.entry_type
+        && !remote.entry_type.is_empty()
+        && !compatible
+    {
         changes.push(Change {
             field: "type".into(),
             kind: if prefer_remote { "updated" } else { "conflict" },
@@ -47,6 +79,19 @@ pub fn merge(local: &mut Entry, remote: &Entry, prefer_remote: bool) -> Vec<Chan
             continue;
         }
         if (name == "title" || name == "subtitle") && same_title {
+            continue;
+        }
+        // An article number where the entry has it as its pages.
+        if name == "eid"
+            && local.text("pages").is_some_and(|p| plain_eq(p, &plain(&field.value)))
+        {
+            continue;
+        }
+        if name == "date"
+            && let Some(year) = local.year()
+            && remote_years.contains(&year)
+            && remote.year() != Some(year)
+        {
             continue;
         }
         let remote_text = plain(&field.value);
@@ -160,15 +205,24 @@ fn compare_names(local: &[Name], remote: &[Name]) -> Verdict {
 
 /// Whether the titles agree, a subtitle joined to the title or not
 /// (`Cashless China: Securitization …` against title `Cashless China` with
-/// subtitle `Securitization …`).
+/// subtitle `Securitization …`), or the same main title where one side has
+/// no subtitle.
 pub fn same_title(local: &Entry, remote: &Entry) -> bool {
-    let joined = |e: &Entry| {
-        let title = e.text("title").unwrap_or("");
-        let subtitle = e.text("subtitle").unwrap_or("");
-        fold(&tex::to_plain(&format!("{title} {subtitle}"), false))
-    };
-    let (l, r) = (joined(local), joined(remote));
-    !l.is_empty() && l == r
+    let title =
+        |e: &Entry| e.text("title").map(|t| tex::to_plain(t, false)).unwrap_or_default();
+    let subtitle = |e: &Entry| e.text("subtitle").map(|t| tex::to_plain(t, false));
+    let (lt, rt) = (title(local), title(remote));
+    !lt.is_empty()
+        && super::map::same_title(
+            &lt,
+            subtitle(local).as_deref(),
+            &rt,
+            subtitle(remote).as_deref(),
+        )
+}
+
+fn plain_eq(a: &str, b: &str) -> bool {
+    fold(&tex::to_plain(a, false)) == fold(b)
 }
 
 /// The plain text of a value, names as `Family, Given and …`.
@@ -244,7 +298,7 @@ mod tests {
             ("volume", text("13")),
             ("number", text("3")),
         ]);
-        let changes = merge(&mut local, &remote, false);
+        let changes = merge(&mut local, &remote, &[], false);
         let kinds: Vec<(&str, &str)> =
             changes.iter().map(|c| (c.field.as_str(), c.kind)).collect();
         assert_eq!(
@@ -260,7 +314,7 @@ mod tests {
         assert_eq!(local.text("date"), Some("2019-03-04"));
         assert_eq!(local.text("subtitle"), Some("Securitization of everyday life"));
         let mut again = local.clone();
-        let changes = merge(&mut again, &remote, true);
+        let changes = merge(&mut again, &remote, &[], true);
         assert_eq!(changes.iter().map(|c| c.kind).collect::<Vec<_>>(), vec!["updated"]);
         assert_eq!(again.text("volume"), Some("13"));
     }
