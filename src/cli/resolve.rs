@@ -5,10 +5,11 @@ use std::time::Duration;
 
 use biblink::doi::Doi;
 use biblink::doi::cache::Cache;
+use biblink::doi::discover;
 use biblink::doi::http::{Client, ClientConfig, FetchError, Fetched, Source};
 use biblink::doi::map;
 use biblink::doi::merge::{Change, merge};
-use biblink::model::Entry;
+use biblink::model::{Entry, Name, Value};
 use serde_json::{Value as Json, json};
 
 use super::output::print_json;
@@ -158,12 +159,106 @@ pub fn run(context: &Context, options: &Options) -> Result<ExitCode, String> {
         };
         outcomes.push(outcome);
     }
+    if options.find_missing {
+        let missing: Vec<usize> = selected
+            .iter()
+            .copied()
+            .filter(|&i| store.entries()[i].text("doi").is_none())
+            .collect();
+        for i in missing {
+            let outcome = find_doi(&client, &mut store, i);
+            changed |= outcome.status == "updated";
+            outcomes.push(outcome);
+        }
+    }
     if changed {
         store.save(&context.store_dir).map_err(|e| e.to_string())?;
     }
     report(context, &outcomes);
-    let failed = outcomes.iter().any(|o| !matches!(o.status, "updated" | "unchanged"));
+    let failed = outcomes
+        .iter()
+        .any(|o| !matches!(o.status, "updated" | "unchanged" | "no match"));
     Ok(if failed { ExitCode::Findings } else { ExitCode::Success })
+}
+
+/// Looks for the DOI of the entry at `i` with Crossref's bibliographic
+/// search; takes the best candidate only when [`Score::accepted`].
+fn find_doi(client: &Client, store: &mut biblink::store::Store, i: usize) -> Outcome {
+    let entry = &store.entries()[i];
+    let key = entry.key.clone();
+    let mut query = discover::full_title(entry);
+    if let Some(Value::Names(names)) = entry.fields.get("author").map(|f| &f.value)
+        && let Some(Name::Person { family, .. } | Name::Literal(family)) = names.first()
+    {
+        query.push(' ');
+        query.push_str(&biblink::tex::to_plain(family, false));
+    }
+    if let Some(year) = entry.year() {
+        query.push_str(&format!(" {year}"));
+    }
+    let items = match client.search(query.trim(), 5) {
+        Ok(items) => items,
+        Err(error) => {
+            return Outcome {
+                key,
+                doi: String::new(),
+                status: "failed",
+                reason: Some(format!("search: {error}")),
+                changes: Vec::new(),
+            };
+        }
+    };
+    let mut scored: Vec<(discover::Score, Entry)> = items
+        .iter()
+        .filter_map(|item| map::entry_from_crossref(item).ok())
+        .map(|candidate| (discover::score(entry, &candidate), candidate))
+        .collect();
+    scored.sort_by(|a, b| b.0.title.total_cmp(&a.0.title));
+    match scored.first() {
+        Some((score, candidate)) if score.accepted() => {
+            let doi = candidate.text("doi").unwrap_or_default().to_string();
+            let value = Value::Text(doi.clone());
+            store.update_entry(i, |e| e.set("doi", value, None));
+            Outcome {
+                key,
+                doi: doi.clone(),
+                status: "updated",
+                reason: None,
+                changes: vec![Change {
+                    field: "doi".into(),
+                    kind: "filled",
+                    local: String::new(),
+                    remote: format!(
+                        "{doi} (title similarity {:.2}, year and first author agree)",
+                        score.title
+                    ),
+                }],
+            }
+        }
+        _ => Outcome {
+            key,
+            doi: String::new(),
+            status: "no match",
+            reason: None,
+            changes: scored
+                .iter()
+                .take(3)
+                .map(|(score, candidate)| Change {
+                    field: "doi".into(),
+                    kind: "candidate",
+                    local: String::new(),
+                    remote: format!(
+                        "{} '{}' (title similarity {:.2}{}{})",
+                        candidate.text("doi").unwrap_or(""),
+                        discover::full_title(candidate).trim(),
+                        score.title,
+                        if score.year { "" } else { ", other year" },
+                        if score.author { "" } else { ", other first author" },
+                    ),
+                })
+                .collect(),
+        },
+    }
 }
 
 /// The entry a registry's answer describes.
@@ -212,6 +307,7 @@ fn report(context: &Context, outcomes: &[Outcome]) {
             "summary": {
                 "resolved": resolved, "unchanged": count("unchanged"), "updated": count("updated"),
                 "conflicts": conflicts, "not_found": count("not found"),
+                "no_doi_found": count("no match"),
                 "failed": count("failed") + count("malformed"),
             },
             "entries": entries,
@@ -222,6 +318,9 @@ fn report(context: &Context, outcomes: &[Outcome]) {
         for c in &o.changes {
             let line = match c.kind {
                 "filled" => format!("{}: filled {} = {}", o.key, c.field, c.remote),
+                "candidate" => {
+                    format!("{}: candidate DOI (not applied): {}", o.key, c.remote)
+                }
                 "conflict" => format!(
                     "{}: conflict in {}: stored '{}', {} says '{}' (kept; --prefer remote takes theirs)",
                     o.key, c.field, c.local, o.doi, c.remote
