@@ -163,3 +163,75 @@ fn find_missing_takes_a_close_match_and_lists_the_rest() {
     assert!(store.contains("doi          = {10.5334/jors.182}"), "{store}");
     assert_eq!(store.matches("10.5334/jors.182").count(), 1);
 }
+
+#[test]
+fn a_killed_run_leaves_the_store_as_it_was() {
+    // A registry that accepts connections and never answers.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let hold = std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().take(64).flatten() {
+            held.push(stream);
+        }
+    });
+    let project = seed_project();
+    let before = project.read("refs/references.bib");
+    let mut child = biblink(project.path())
+        .env("BIBLINK_CROSSREF_API", &url)
+        .env("BIBLINK_DATACITE_API", &url)
+        .env("BIBLINK_DOI_RESOLVER", &url)
+        .env("BIBLINK_CACHE_DIR", project.path().join("cache"))
+        .args(["resolve", "--timeout", "30"])
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(project.read("refs/references.bib"), before);
+    let leftovers: Vec<String> = std::fs::read_dir(project.path().join("refs"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| {
+            !matches!(n.as_str(), "references.bib" | "provenance.jsonl" | ".biblink.lock")
+        })
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    // The next run is not blocked by the killed one's lock.
+    let out = project.run(&["show", "chong2019cashless"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    drop(hold);
+}
+
+#[test]
+fn a_server_that_never_answers_ends_within_the_timeout() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().take(64).flatten() {
+            held.push(stream);
+        }
+    });
+    let project = seed_project();
+    let started = std::time::Instant::now();
+    let out = biblink(project.path())
+        .env("BIBLINK_CROSSREF_API", &url)
+        .env("BIBLINK_DATACITE_API", &url)
+        .env("BIBLINK_DOI_RESOLVER", &url)
+        .env("BIBLINK_CACHE_DIR", project.path().join("cache"))
+        .args(["resolve", "--timeout", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("chong2019cashless 10.1080/17544750.2019.1583261: timeout"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+}
