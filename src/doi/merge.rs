@@ -140,6 +140,23 @@ pub fn merge(
             }
         }
     }
+    // ORCIDs (kept as extra data: BibLaTeX has no field for them).
+    for extra in remote.extra.iter().filter(|x| x.tag == super::map::ORCID_TAG) {
+        if !local.extra.iter().any(|x| x.tag == extra.tag && x.value == extra.value) {
+            local.extra.push(crate::model::Extra {
+                tag: extra.tag.clone(),
+                value: extra.value.clone(),
+                source: 0,
+                line: 0,
+            });
+            changes.push(Change {
+                field: super::map::ORCID_TAG.into(),
+                kind: "filled",
+                local: String::new(),
+                remote: extra.value.clone(),
+            });
+        }
+    }
     local.sort_fields();
     changes
 }
