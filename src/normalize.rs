@@ -57,11 +57,16 @@ pub fn normalize(entry: &mut Entry) -> Vec<Diagnostic> {
     {
         *pages = crate::bib::normalise_range(pages);
     }
+    // DOIs in their one canonical form (lower case, no resolver prefix);
+    // one that does not parse is kept as written (`resolve` reports it).
     if let Some(field) = entry.fields.get_mut("doi")
         && let Value::Text(doi) = &mut field.value
-        && let Some(clean) = crate::doi::clean(doi)
     {
-        *doi = clean;
+        if let Ok(parsed) = crate::doi::Doi::parse(doi) {
+            *doi = parsed.as_str().to_string();
+        } else if let Some(clean) = crate::doi::clean(doi) {
+            *doi = clean;
+        }
     }
     entry.sort_fields();
     notes
