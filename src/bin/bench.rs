@@ -4,12 +4,15 @@
 //! cargo run --release --bin biblink-bench -- [PHASE...] [--n 100000] [--paper-n 10000] [--data DIR] [--runs 3]
 //! ```
 //!
-//! PHASE is one or more of `ris`, `import`, `load`, `bib`, `reflist` and
-//! `link` (default: all of them; `load` reads the store `import` writes, so
-//! it brings `import` along). Linking the 10,000-reference paper alone:
+//! PHASE is one or more of `ris`, `import`, `load`, `bib`, `reflist`, `link`
+//! and `resolve` (default: all of them; `load` reads the store `import`
+//! writes, so it brings `import` along). Linking the 10,000-reference paper
+//! alone, or resolving DOIs against the built-in mock server alone (build
+//! the `biblink` binary first, `cargo build --release`):
 //!
 //! ```text
 //! cargo run --release --bin biblink-bench -- link
+//! cargo run --release --bin biblink-bench -- resolve
 //! ```
 //!
 //! The workloads are written by `../shared/tools/gen_corpus.py` (override with
@@ -44,8 +47,18 @@
 //!   is found when one starts on the line the truth gives with exactly its
 //!   text, and resolved correctly when it resolved to exactly the references
 //!   the truth lists;
-//! - peak memory of every phase but the reference list's and the link's
-//!   (reported only): under 10 times its input.
+//! - resolving DOIs with `biblink resolve` (the binary, run in a store
+//!   imported from a generated `.bib` of `@article`s with DOIs
+//!   `10.9999/bench.N`) against a mock Crossref started inside the bench (std
+//!   only: `GET /works/{doi}` answers the recorded PLoS ONE work with the DOI
+//!   replaced, after an artificial latency, with no rate-limit headers):
+//!   1,000 DOIs at 20 ms per response with `--concurrency 8` and an empty
+//!   cache under 5 s; then a 10,000-entry store whose cache a first run (0 ms
+//!   latency, not timed) filled, re-resolved with `--offline` (after one more
+//!   untimed offline run, so that the store is in its steady state) under
+//!   0.5 s. Both runs must exit 0 (every DOI resolved);
+//! - peak memory of every phase but the reference list's, the link's and
+//!   resolve's (reported only): under 10 times its input.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::fmt::Write as _;
@@ -68,7 +81,15 @@ const LINK_SECONDS: f64 = 1.0;
 const KEY_PATTERN: &str = biblink::bib::key::DEFAULT_PATTERN;
 
 /// The phases that can be chosen on the command line, in the order they run.
-const PHASES: [&str; 6] = ["ris", "import", "load", "bib", "reflist", "link"];
+const PHASES: [&str; 7] = ["ris", "import", "load", "bib", "reflist", "link", "resolve"];
+const RESOLVE_SECONDS: f64 = 5.0;
+const RESOLVE_CACHED_SECONDS: f64 = 0.5;
+/// DOIs resolved over the network, and entries re-resolved from the cache.
+const RESOLVE_N: usize = 1_000;
+const RESOLVE_CACHED_N: usize = 10_000;
+/// The mock's latency per response, in milliseconds.
+const RESOLVE_LATENCY_MS: u64 = 20;
+const RESOLVE_CONCURRENCY: &str = "8";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -131,12 +152,13 @@ impl Options {
                 "-h" | "--help" => {
                     println!(
                         "usage: biblink-bench [PHASE...] [--n 100000] [--paper-n 10000] [--data DIR] [--runs 3]\n\n\
-                         PHASE: ris, import, load, bib, reflist, link or all (the default).\n\n\
+                         PHASE: ris, import, load, bib, reflist, link, resolve or all (the default).\n\n\
                          Generates (or reuses) the RIS, .bib and paper workloads in DIR\n\
                          (default ./bench-data) with ../shared/tools/gen_corpus.py, then\n\
                          reports RIS parse throughput, import and load times, reference\n\
                          list parse rate, linking time and agreement with the generator's\n\
-                         citation ground truth, and peak memory against the targets.\n\
+                         citation ground truth, `biblink resolve` against a local mock,\n\
+                         and peak memory against the targets.\n\
                          Build with --release."
                     );
                     std::process::exit(0);
@@ -204,6 +226,12 @@ struct Measures {
     reflist_parse: Option<Measure>,
     link_lib: Option<Measure>,
     link_cli: Option<Measure>,
+    /// `biblink resolve` of [`RESOLVE_N`] DOIs, empty cache, mock latency.
+    resolve_fresh: Option<Measure>,
+    /// `biblink resolve --offline` of [`RESOLVE_CACHED_N`] entries, cache full.
+    resolve_cached: Option<Measure>,
+    /// Size of the generated `.bib` of each resolve workload.
+    resolve_bytes: (u64, u64),
 }
 
 fn run(options: &Options) -> Result<ExitCode, String> {
@@ -289,6 +317,9 @@ fn measure_all(
                 })?);
             }
         }
+    }
+    if let (true, Some(binary)) = (options.wants("resolve"), &cli_binary) {
+        measure_resolve(binary, runs, scratch, &mut measures)?;
     }
     Ok(measures)
 }
@@ -420,6 +451,30 @@ fn report(
             false,
         );
     }
+    if let Some(fresh) = &measures.resolve_fresh {
+        all_pass &= resolve_row(
+            &mut table,
+            &format!(
+                "resolve {RESOLVE_N} DOIs, {RESOLVE_LATENCY_MS} ms latency, --concurrency {RESOLVE_CONCURRENCY}"
+            ),
+            fresh,
+            measures.resolve_bytes.0,
+            RESOLVE_N,
+            "DOIs/s",
+            RESOLVE_SECONDS,
+        );
+    }
+    if let Some(cached) = &measures.resolve_cached {
+        all_pass &= resolve_row(
+            &mut table,
+            &format!("resolve {RESOLVE_CACHED_N} entries, fully cached (--offline)"),
+            cached,
+            measures.resolve_bytes.1,
+            RESOLVE_CACHED_N,
+            "entries/s",
+            RESOLVE_CACHED_SECONDS,
+        );
+    }
     report.push_str(&table.render());
     let _ = writeln!(
         report,
@@ -429,7 +484,7 @@ fn report(
         let _ = writeln!(report, "\n{}", link_summary(link));
     }
     let _ = writeln!(report, "\nsteps of the fastest run of each phase:");
-    let phases: [(&str, &Option<Measure>); 8] = [
+    let phases: [(&str, &Option<Measure>); 10] = [
         ("RIS parse", &measures.ris_parse),
         ("import, library", &measures.import_lib),
         ("import, CLI", &measures.import_cli),
@@ -438,6 +493,8 @@ fn report(
         ("reference list", &measures.reflist_parse),
         ("link, library", &measures.link_lib),
         ("link, CLI", &measures.link_cli),
+        ("resolve, fresh", &measures.resolve_fresh),
+        ("resolve, cached", &measures.resolve_cached),
     ];
     for (name, measure) in phases {
         let Some(measure) = measure else { continue };
@@ -458,6 +515,7 @@ fn report(
     }
     if options.wants("import") && measures.import_cli.is_none()
         || options.wants("link") && measures.link_cli.is_none()
+        || options.wants("resolve") && measures.resolve_fresh.is_none()
     {
         let _ = writeln!(
             report,
@@ -765,6 +823,329 @@ fn run_cli_claims(binary: &Path, paper: &Path, store: &Path) -> Result<Measure, 
         return Err(format!("{} claims failed", binary.display()));
     }
     Ok(Measure { seconds, cpu_seconds, peak_bytes, ..Measure::default() })
+}
+
+/// The two `resolve` rows: a store of [`RESOLVE_N`] entries resolved with an
+/// empty cache against the mock at [`RESOLVE_LATENCY_MS`], and one of
+/// [`RESOLVE_CACHED_N`] entries re-resolved `--offline` once its cache is full.
+fn measure_resolve(
+    binary: &Path,
+    runs: usize,
+    scratch: &Path,
+    measures: &mut Measures,
+) -> Result<(), String> {
+    let mock = MockCrossref::start()?;
+    let fresh_bib = scratch.join(format!("resolve-{RESOLVE_N}.bib"));
+    let cached_bib = scratch.join(format!("resolve-{RESOLVE_CACHED_N}.bib"));
+    write_resolve_bib(&fresh_bib, RESOLVE_N)?;
+    write_resolve_bib(&cached_bib, RESOLVE_CACHED_N)?;
+    measures.resolve_bytes = (file_size(&fresh_bib)?, file_size(&cached_bib)?);
+
+    eprintln!(
+        "measuring `{} resolve` of {RESOLVE_N} DOIs against the mock ({RESOLVE_LATENCY_MS} ms) ...",
+        binary.display()
+    );
+    mock.set_latency(RESOLVE_LATENCY_MS);
+    measures.resolve_fresh = Some(best_of(runs, || {
+        let store = fresh_dir(scratch, "resolve-store")?;
+        let cache = fresh_dir(scratch, "resolve-cache")?;
+        run_cli_quiet(binary, &store, &["import", &fresh_bib.display().to_string()])?;
+        let requests_before = mock.requests();
+        let mut measure = run_cli_resolve(binary, &store, &cache, &mock, false, scratch)?;
+        measure
+            .facts
+            .push(("requests".into(), (mock.requests() - requests_before).to_string()));
+        Ok(measure)
+    })?);
+
+    eprintln!(
+        "measuring `{} resolve --offline` of {RESOLVE_CACHED_N} cached entries ...",
+        binary.display()
+    );
+    let store = fresh_dir(scratch, "resolve-cached-store")?;
+    let cache = fresh_dir(scratch, "resolve-cached-cache")?;
+    run_cli_quiet(binary, &store, &["import", &cached_bib.display().to_string()])?;
+    // Not timed: fill the cache (no latency), then one offline run so that the
+    // timed ones see the store as the first run left it, in its steady state.
+    mock.set_latency(0);
+    let fill = run_cli_resolve(binary, &store, &cache, &mock, false, scratch)?;
+    let settle = run_cli_resolve(binary, &store, &cache, &mock, true, scratch)?;
+    let requests_before = mock.requests();
+    let mut cached =
+        best_of(runs, || run_cli_resolve(binary, &store, &cache, &mock, true, scratch))?;
+    cached
+        .facts
+        .push(("requests".into(), (mock.requests() - requests_before).to_string()));
+    cached.steps.push(("fill_cache".into(), fill.seconds));
+    cached.facts.push(("fill_exit_code".into(), fact(&fill, "exit_code").to_string()));
+    cached.steps.push(("first_offline".into(), settle.seconds));
+    measures.resolve_cached = Some(cached);
+    Ok(())
+}
+
+/// A resolve row: the time target, and exit code 0 (every DOI resolved).
+fn resolve_row(
+    table: &mut Table,
+    name: &str,
+    measure: &Measure,
+    input_bytes: u64,
+    n: usize,
+    unit: &str,
+    target_seconds: f64,
+) -> bool {
+    let exit_code = fact(measure, "exit_code");
+    let exit_ok = exit_code == "0";
+    let mut rate = format!("{:.0} {unit}", n as f64 / measure.seconds);
+    if !exit_ok {
+        rate.push_str(&format!(" (exit {exit_code})"));
+    }
+    // A time target only: the process and its HTTP stack outweigh the .bib.
+    table.row_with(
+        name,
+        measure,
+        input_bytes,
+        rate,
+        format!("< {target_seconds} s, exit 0"),
+        measure.seconds < target_seconds,
+        false,
+    ) && exit_ok
+}
+
+/// `n` generated `@article`s with the DOIs `10.9999/bench.1` ... `10.9999/bench.n`.
+fn write_resolve_bib(path: &Path, n: usize) -> Result<(), String> {
+    let mut text = String::with_capacity(n * 120);
+    for i in 1..=n {
+        let _ = writeln!(
+            text,
+            "@article{{b{i}, author = {{Smith, J.}}, title = {{Placeholder {i}}}, date = {{2012}}, doi = {{10.9999/bench.{i}}}}}\n"
+        );
+    }
+    std::fs::write(path, text).map_err(|error| format!("{}: {error}", path.display()))
+}
+
+/// Runs `biblink --store STORE --quiet ARGS...` (not timed), in the store
+/// directory where no biblink.toml can change the configuration.
+fn run_cli_quiet(binary: &Path, store: &Path, args: &[&str]) -> Result<(), String> {
+    let output = Command::new(binary)
+        .current_dir(store)
+        .arg("--store")
+        .arg(store)
+        .arg("--quiet")
+        .args(args)
+        .output()
+        .map_err(|error| format!("cannot run {}: {error}", binary.display()))?;
+    if !output.status.success() {
+        return Err(format!(
+            "{} {} failed ({}): {}",
+            binary.display(),
+            args.join(" "),
+            output.status,
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    Ok(())
+}
+
+/// Runs `biblink --store STORE --quiet resolve --concurrency 8 [--offline]`
+/// pointed at the mock, with its own cache, timing the wall clock from spawn
+/// to exit; the exit code is kept as the fact `exit_code`, and a few lines of
+/// what the run printed on stderr are shown when it is not 0.
+fn run_cli_resolve(
+    binary: &Path,
+    store: &Path,
+    cache: &Path,
+    mock: &MockCrossref,
+    offline: bool,
+    scratch: &Path,
+) -> Result<Measure, String> {
+    let base = format!("http://127.0.0.1:{}", mock.port);
+    let stderr_path = scratch.join("resolve.stderr");
+    let stderr = std::fs::File::create(&stderr_path)
+        .map_err(|error| format!("{}: {error}", stderr_path.display()))?;
+    let mut command = Command::new(binary);
+    command
+        .current_dir(store)
+        .arg("--store")
+        .arg(store)
+        .args(["--quiet", "resolve", "--concurrency", RESOLVE_CONCURRENCY])
+        .env("BIBLINK_CROSSREF_API", &base)
+        .env("BIBLINK_DATACITE_API", &base)
+        .env("BIBLINK_DOI_RESOLVER", &base)
+        .env("BIBLINK_CACHE_DIR", cache)
+        .env_remove("BIBLINK_MAILTO")
+        .stdout(std::process::Stdio::null())
+        .stderr(stderr);
+    if offline {
+        command.arg("--offline");
+    }
+    let started = Instant::now();
+    let child = command
+        .spawn()
+        .map_err(|error| format!("cannot run {}: {error}", binary.display()))?;
+    let (_, peak_bytes, cpu_seconds) = wait_with_usage(child)?;
+    let seconds = started.elapsed().as_secs_f64();
+    let exit_code = LAST_EXIT_CODE.load(std::sync::atomic::Ordering::Relaxed);
+    if exit_code != 0 {
+        let printed = std::fs::read_to_string(&stderr_path).unwrap_or_default();
+        let lines: Vec<&str> = printed.lines().take(5).collect();
+        eprintln!(
+            "biblink-bench: `biblink resolve{}` exited with {exit_code} ({} lines on stderr), first lines:\n  {}",
+            if offline { " --offline" } else { "" },
+            printed.lines().count(),
+            lines.join("\n  ")
+        );
+    }
+    Ok(Measure {
+        seconds,
+        cpu_seconds,
+        peak_bytes,
+        facts: vec![("exit_code".into(), exit_code.to_string())],
+        ..Measure::default()
+    })
+}
+
+/// A minimal Crossref REST API on 127.0.0.1 (std only, HTTP/1.1 with
+/// keep-alive, a thread per connection): `GET /works/{doi}` answers, after
+/// the configured latency, the recorded work
+/// `journal-article_10.1371_journal.pone.0033693.json` with its `DOI`
+/// replaced by the requested one; anything else is a 404. It sends no
+/// rate-limit headers. Its threads live as long as the bench.
+struct MockCrossref {
+    port: u16,
+    state: std::sync::Arc<MockState>,
+}
+
+struct MockState {
+    template: serde_json::Value,
+    latency_ms: std::sync::atomic::AtomicU64,
+    requests: std::sync::atomic::AtomicUsize,
+}
+
+impl MockCrossref {
+    fn start() -> Result<MockCrossref, String> {
+        let template_path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/data/crossref/works/journal-article_10.1371_journal.pone.0033693.json");
+        let template: serde_json::Value = serde_json::from_slice(&read(&template_path)?)
+            .map_err(|error| format!("{}: {error}", template_path.display()))?;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0")
+            .map_err(|error| format!("mock server: {error}"))?;
+        let port = listener.local_addr().map_err(|error| error.to_string())?.port();
+        let state = std::sync::Arc::new(MockState {
+            template,
+            latency_ms: std::sync::atomic::AtomicU64::new(0),
+            requests: std::sync::atomic::AtomicUsize::new(0),
+        });
+        let accept_state = std::sync::Arc::clone(&state);
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let state = std::sync::Arc::clone(&accept_state);
+                std::thread::spawn(move || {
+                    let _ = serve_connection(stream, &state);
+                });
+            }
+        });
+        Ok(MockCrossref { port, state })
+    }
+
+    fn set_latency(&self, ms: u64) {
+        self.state.latency_ms.store(ms, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    fn requests(&self) -> usize {
+        self.state.requests.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+/// Answers the requests of one connection until the client closes it.
+fn serve_connection(
+    stream: std::net::TcpStream,
+    state: &MockState,
+) -> std::io::Result<()> {
+    use std::io::{BufRead, Read, Write};
+    stream.set_nodelay(true)?;
+    let mut reader = std::io::BufReader::new(stream.try_clone()?);
+    let mut writer = stream;
+    loop {
+        let mut request_line = String::new();
+        if reader.read_line(&mut request_line)? == 0 {
+            return Ok(());
+        }
+        let mut content_length = 0usize;
+        loop {
+            let mut header = String::new();
+            if reader.read_line(&mut header)? == 0 {
+                return Ok(());
+            }
+            let header = header.trim_end();
+            if header.is_empty() {
+                break;
+            }
+            if let Some((name, value)) = header.split_once(':')
+                && name.eq_ignore_ascii_case("content-length")
+            {
+                content_length = value.trim().parse().unwrap_or(0);
+            }
+        }
+        if content_length > 0 {
+            std::io::copy(
+                &mut (&mut reader).take(content_length as u64),
+                &mut std::io::sink(),
+            )?;
+        }
+        state.requests.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let mut words = request_line.split_whitespace();
+        let (method, target) = (words.next().unwrap_or(""), words.next().unwrap_or(""));
+        let path = target.split(['?', '#']).next().unwrap_or("");
+        let doi = path
+            .strip_prefix("/works/")
+            .filter(|doi| method == "GET" && !doi.is_empty() && !doi.ends_with("/agency"))
+            .map(percent_decode);
+        let (status, body) = match doi {
+            Some(doi) => {
+                let latency = state.latency_ms.load(std::sync::atomic::Ordering::Relaxed);
+                if latency > 0 {
+                    std::thread::sleep(Duration::from_millis(latency));
+                }
+                let mut work = state.template.clone();
+                if let Some(message) =
+                    work.get_mut("message").and_then(|m| m.as_object_mut())
+                {
+                    message.insert("DOI".into(), serde_json::Value::String(doi));
+                }
+                ("200 OK", work.to_string())
+            }
+            None => ("404 Not Found", "Resource not found.".to_string()),
+        };
+        let content_type =
+            if status.starts_with("200") { "application/json" } else { "text/plain" };
+        let response = format!(
+            "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: keep-alive\r\n\r\n{body}",
+            body.len()
+        );
+        writer.write_all(response.as_bytes())?;
+        writer.flush()?;
+    }
+}
+
+/// `%XX` escapes decoded (invalid ones kept as they are).
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut idx = 0;
+    while idx < bytes.len() {
+        let hex = |b: u8| char::from(b).to_digit(16);
+        if bytes[idx] == b'%'
+            && idx + 2 < bytes.len()
+            && let (Some(high), Some(low)) = (hex(bytes[idx + 1]), hex(bytes[idx + 2]))
+        {
+            out.push((high * 16 + low) as u8);
+            idx += 3;
+        } else {
+            out.push(bytes[idx]);
+            idx += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The `biblink` binary next to this one, if it has been built.
@@ -1260,6 +1641,11 @@ fn peak_rss_bytes() -> Option<u64> {
     Some(kilobytes * 1024)
 }
 
+/// The exit code of the last child [`wait_with_usage`] reaped (-1 when a
+/// signal ended it), for the phases that report it.
+static LAST_EXIT_CODE: std::sync::atomic::AtomicI32 =
+    std::sync::atomic::AtomicI32::new(0);
+
 /// Waits for `child`; returns whether it succeeded, its peak resident set
 /// size in bytes and its CPU time (0 where the platform does not say).
 fn wait_with_usage(mut child: std::process::Child) -> Result<(bool, u64, f64), String> {
@@ -1271,6 +1657,8 @@ fn wait_with_usage(mut child: std::process::Child) -> Result<(bool, u64, f64), S
     #[cfg(not(all(target_os = "linux", target_pointer_width = "64")))]
     {
         let status = child.wait().map_err(|error| error.to_string())?;
+        LAST_EXIT_CODE
+            .store(status.code().unwrap_or(-1), std::sync::atomic::Ordering::Relaxed);
         Ok((status.success(), 0, 0.0))
     }
 }
@@ -1312,6 +1700,10 @@ mod rusage {
         }
         // WIFEXITED and WEXITSTATUS == 0.
         let success = status & 0x7f == 0 && (status >> 8) & 0xff == 0;
+        super::LAST_EXIT_CODE.store(
+            if status & 0x7f == 0 { (status >> 8) & 0xff } else { -1 },
+            std::sync::atomic::Ordering::Relaxed,
+        );
         let [user_s, user_us, system_s, system_us] = usage.times;
         let cpu_seconds = (user_s + system_s) as f64 + (user_us + system_us) as f64 / 1e6;
         Ok((success, u64::try_from(usage.max_rss_kib).unwrap_or(0) * 1024, cpu_seconds))

@@ -129,7 +129,12 @@ pub fn run(context: &Context, options: &Options) -> Result<ExitCode, String> {
     for ((i, doi), result) in requests.iter().zip(results) {
         let key = store.entries()[*i].key.clone();
         let outcome = match result.and_then(|fetched| {
-            remote_entry(&fetched).map(|e| (e, map::publication_years(&fetched.json)))
+            let mapped = remote_entry(&fetched)
+                .map(|e| (e, map::publication_years(&fetched.json)));
+            // The process exits soon: freeing each response tree node by node
+            // costs more than the OS takes to reclaim them all.
+            std::mem::forget(fetched);
+            mapped
         }) {
             Ok((remote, years)) => {
                 let changes = store.update_entry(*i, |entry| {

@@ -671,7 +671,31 @@ fn slim(body: &mut Value) {
             }
         }
     }
-    const CROSSREF: &[&str] = &["reference"];
+    // Bulk no mapping reads: reference lists, licences, full-text links,
+    // funders, assertions, index timestamps; and the abstract, which
+    // `resolve` does not merge.
+    const CROSSREF: &[&str] = &[
+        "reference",
+        "relation",
+        "license",
+        "link",
+        "assertion",
+        "funder",
+        "content-domain",
+        "indexed",
+        "deposited",
+        "created",
+        "is-referenced-by-count",
+        "score",
+        "resource",
+        "update-policy",
+        "subject",
+        "member",
+        "source",
+        "abstract",
+        "archive",
+        "clinical-trial-number",
+    ];
     const DATACITE: &[&str] =
         &["xml", "viewsOverTime", "downloadsOverTime", "citationsOverTime"];
     // A CSL-JSON item, or a list of them.
