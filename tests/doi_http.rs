@@ -56,7 +56,7 @@ fn crossref_work(id: &str) -> Fetched {
 
 /// What the client leaves out of Crossref works and CSL-JSON items (the cited works'
 /// list) and of DataCite attributes (a base64 copy of the metadata, usage counts).
-const CROSSREF_DROPPED: &[&str] = &["reference"];
+use biblink::doi::http::CROSSREF_DROPPED;
 const DATACITE_DROPPED: &[&str] =
     &["xml", "viewsOverTime", "downloadsOverTime", "citationsOverTime"];
 

@@ -60,9 +60,10 @@
 //! of the cost of a cached run (serde_json builds a `Value` at 100–150 MB/s; a
 //! Crossref work with its reference list is 10–45 kB, of which the list is 70–95 %).
 //! So answers are slimmed before they are returned or cached, the same way for both,
-//! so that a cached run sees exactly what the first run saw: Crossref's `reference`
-//! (the cited works' list; `reference-count` stays) in works, search items and
-//! CSL-JSON items, and DataCite's `xml` (a base64 copy of the same metadata) and
+//! so that a cached run sees exactly what the first run saw: in Crossref works,
+//! search items and CSL-JSON items the fields of [`CROSSREF_DROPPED`] (the cited
+//! works' list `reference` — `reference-count` stays —, licences, links, funders,
+//! assertions, index dates, the abstract), and DataCite's `xml` (a base64 copy of the same metadata) and
 //! `viewsOverTime`, `downloadsOverTime`, `citationsOverTime` (usage statistics).
 
 use std::collections::HashMap;
@@ -661,6 +662,33 @@ impl Client {
     }
 }
 
+/// What is dropped from a Crossref work before it is returned or cached:
+/// bulk no mapping reads (reference lists, licences, full-text links,
+/// funders, assertions, index timestamps) and the abstract, which
+/// `resolve` does not merge.
+pub const CROSSREF_DROPPED: &[&str] = &[
+    "reference",
+    "relation",
+    "license",
+    "link",
+    "assertion",
+    "funder",
+    "content-domain",
+    "indexed",
+    "deposited",
+    "created",
+    "is-referenced-by-count",
+    "score",
+    "resource",
+    "update-policy",
+    "subject",
+    "member",
+    "source",
+    "abstract",
+    "archive",
+    "clinical-trial-number",
+];
+
 /// Removes from an answer what biblink never reads (see the module docs, "What is
 /// kept of an answer").
 fn slim(body: &mut Value) {
@@ -671,31 +699,7 @@ fn slim(body: &mut Value) {
             }
         }
     }
-    // Bulk no mapping reads: reference lists, licences, full-text links,
-    // funders, assertions, index timestamps; and the abstract, which
-    // `resolve` does not merge.
-    const CROSSREF: &[&str] = &[
-        "reference",
-        "relation",
-        "license",
-        "link",
-        "assertion",
-        "funder",
-        "content-domain",
-        "indexed",
-        "deposited",
-        "created",
-        "is-referenced-by-count",
-        "score",
-        "resource",
-        "update-policy",
-        "subject",
-        "member",
-        "source",
-        "abstract",
-        "archive",
-        "clinical-trial-number",
-    ];
+    const CROSSREF: &[&str] = CROSSREF_DROPPED;
     const DATACITE: &[&str] =
         &["xml", "viewsOverTime", "downloadsOverTime", "citationsOverTime"];
     // A CSL-JSON item, or a list of them.
