@@ -123,19 +123,38 @@ pub fn run(context: &Context, options: &Options) -> Result<ExitCode, String> {
     let bar = progress(context, requests.len() as u64);
     let dois: Vec<String> =
         requests.iter().map(|(_, d)| d.as_str().to_string()).collect();
-    let results = client.fetch_all(&dois, |_, _| bar.inc(1));
+    // Each answer is mapped on the worker that fetched it, in parallel; the
+    // merge into the store then runs in input order.
+    type Mapped = Result<(Entry, Vec<i32>), FetchError>;
+    let mapped: Vec<std::sync::Mutex<Option<Mapped>>> =
+        dois.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    let results = client.fetch_all(&dois, |n, result| {
+        let entry = match result {
+            Ok(fetched) => {
+                remote_entry(fetched).map(|e| (e, map::publication_years(&fetched.json)))
+            }
+            Err(error) => Err(error.clone()),
+        };
+        if let Some(slot) = mapped.get(n)
+            && let Ok(mut slot) = slot.lock()
+        {
+            *slot = Some(entry);
+        }
+        bar.inc(1);
+    });
     bar.finish_and_clear();
+    // The process exits soon: freeing every response tree node by node costs
+    // more than the OS takes to reclaim them all.
+    std::mem::forget(results);
     let mut changed = false;
-    for ((i, doi), result) in requests.iter().zip(results) {
+    for ((i, doi), slot) in requests.iter().zip(mapped) {
         let key = store.entries()[*i].key.clone();
-        let outcome = match result.and_then(|fetched| {
-            let mapped = remote_entry(&fetched)
-                .map(|e| (e, map::publication_years(&fetched.json)));
-            // The process exits soon: freeing each response tree node by node
-            // costs more than the OS takes to reclaim them all.
-            std::mem::forget(fetched);
-            mapped
-        }) {
+        let result = slot
+            .into_inner()
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| Err(FetchError::Network("no answer".into())));
+        let outcome = match result {
             Ok((remote, years)) => {
                 let changes = store.update_entry(*i, |entry| {
                     merge(entry, &remote, &years, options.prefer_remote)
