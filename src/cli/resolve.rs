@@ -128,13 +128,10 @@ pub fn run(context: &Context, options: &Options) -> Result<ExitCode, String> {
     type Mapped = Result<(Entry, Vec<i32>), FetchError>;
     let mapped: Vec<std::sync::Mutex<Option<Mapped>>> =
         dois.iter().map(|_| std::sync::Mutex::new(None)).collect();
-    let results = client.fetch_all(&dois, |n, result| {
-        let entry = match result {
-            Ok(fetched) => {
-                remote_entry(fetched).map(|e| (e, map::publication_years(&fetched.json)))
-            }
-            Err(error) => Err(error.clone()),
-        };
+    client.fetch_each(&dois, |n, result| {
+        let entry = result.and_then(|fetched| {
+            remote_entry(&fetched).map(|e| (e, map::publication_years(&fetched.json)))
+        });
         if let Some(slot) = mapped.get(n)
             && let Ok(mut slot) = slot.lock()
         {
@@ -143,9 +140,6 @@ pub fn run(context: &Context, options: &Options) -> Result<ExitCode, String> {
         bar.inc(1);
     });
     bar.finish_and_clear();
-    // The process exits soon: freeing every response tree node by node costs
-    // more than the OS takes to reclaim them all.
-    std::mem::forget(results);
     let mut changed = false;
     for ((i, doi), slot) in requests.iter().zip(mapped) {
         let key = store.entries()[*i].key.clone();

@@ -373,6 +373,30 @@ impl Client {
         }
     }
 
+    /// Like [`Client::fetch_all`], but hands each result to `on_done` (with
+    /// its index) and keeps nothing: a caller that maps answers as they come
+    /// never holds them all in memory.
+    pub fn fetch_each(
+        &self,
+        dois: &[String],
+        on_done: impl Fn(usize, Result<Fetched, FetchError>) + Sync,
+    ) {
+        let n_workers = self.config.concurrency.unwrap_or(DEFAULT_WORKERS).clamp(1, 256);
+        let n_workers = n_workers.min(dois.len());
+        let next_idx = AtomicUsize::new(0);
+        std::thread::scope(|scope| {
+            for _ in 0..n_workers {
+                scope.spawn(|| {
+                    loop {
+                        let idx = next_idx.fetch_add(1, Ordering::Relaxed);
+                        let Some(doi) = dois.get(idx) else { break };
+                        on_done(idx, self.work(doi));
+                    }
+                });
+            }
+        });
+    }
+
     /// [`Client::work`] for every DOI, on worker threads ([`ClientConfig::concurrency`]
     /// of them, 8 by default; the rate and concurrency limits hold across them).
     /// `on_done(index, result)` is called as each DOI finishes, from the worker
