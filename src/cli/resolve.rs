@@ -125,23 +125,30 @@ pub fn run(context: &Context, options: &Options) -> Result<ExitCode, String> {
         requests.iter().map(|(_, d)| d.as_str().to_string()).collect();
     // Each answer is mapped on the worker that fetched it, in parallel; the
     // merge into the store then runs in input order.
-    type Mapped = Result<(Entry, Vec<i32>), FetchError>;
-    let mapped: Vec<std::sync::Mutex<Option<Mapped>>> =
+    // The entry merged with its answer and the changes, worked out on the
+    // worker that fetched the answer (the store is only read meanwhile).
+    type Merged = Result<(Entry, Vec<Change>), FetchError>;
+    let merged: Vec<std::sync::Mutex<Option<Merged>>> =
         dois.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    let entries = store.entries();
     client.fetch_each(&dois, |n, result| {
-        let entry = result.and_then(|fetched| {
-            remote_entry(&fetched).map(|e| (e, map::publication_years(&fetched.json)))
+        let outcome = result.and_then(|fetched| {
+            let remote = remote_entry(&fetched)?;
+            let years = map::publication_years(&fetched.json);
+            let mut local = entries[requests[n].0].clone();
+            let changes = merge(&mut local, &remote, &years, options.prefer_remote);
+            Ok((local, changes))
         });
-        if let Some(slot) = mapped.get(n)
+        if let Some(slot) = merged.get(n)
             && let Ok(mut slot) = slot.lock()
         {
-            *slot = Some(entry);
+            *slot = Some(outcome);
         }
         bar.inc(1);
     });
     bar.finish_and_clear();
     let mut changed = false;
-    for ((i, doi), slot) in requests.iter().zip(mapped) {
+    for ((i, doi), slot) in requests.iter().zip(merged) {
         let key = store.entries()[*i].key.clone();
         let result = slot
             .into_inner()
@@ -149,11 +156,11 @@ pub fn run(context: &Context, options: &Options) -> Result<ExitCode, String> {
             .flatten()
             .unwrap_or_else(|| Err(FetchError::Network("no answer".into())));
         let outcome = match result {
-            Ok((remote, years)) => {
-                let changes = store.update_entry(*i, |entry| {
-                    merge(entry, &remote, &years, options.prefer_remote)
-                });
+            Ok((entry, changes)) => {
                 let touched = changes.iter().any(|c| c.kind != "conflict");
+                if touched {
+                    store.update_entry(*i, |stored| *stored = entry);
+                }
                 changed |= touched;
                 Outcome {
                     key,
