@@ -7,7 +7,8 @@
 
 use std::collections::HashSet;
 
-use crate::model::{Entry, Name, Value};
+use crate::link::resolve::fold;
+use crate::model::Entry;
 use crate::tex;
 
 /// Title similarity from which a candidate is accepted (with year and first
@@ -45,10 +46,11 @@ pub fn score(entry: &Entry, candidate: &Entry) -> Score {
         (Some(a), Some(b)) => a == b,
         _ => true,
     };
-    let author = match (first_family(entry), first_family(candidate)) {
-        (Some(a), Some(b)) => a == b || a.contains(&b) || b.contains(&a),
-        _ => true,
-    };
+    let author =
+        match (entry.first_family().map(fold), candidate.first_family().map(fold)) {
+            (Some(a), Some(b)) => a == b || a.contains(&b) || b.contains(&a),
+            _ => true,
+        };
     Score {
         title: title_similarity(&full_title(entry), &full_title(candidate)),
         year,
@@ -56,28 +58,11 @@ pub fn score(entry: &Entry, candidate: &Entry) -> Score {
     }
 }
 
-fn first_family(entry: &Entry) -> Option<String> {
-    for field in ["author", "editor"] {
-        if let Some(Value::Names(names)) = entry.fields.get(field).map(|f| &f.value) {
-            return names.iter().find_map(|n| match n {
-                Name::Person { family, .. } => Some(fold(family)),
-                Name::Literal(l) => Some(fold(l)),
-                Name::Others => None,
-            });
-        }
-    }
-    None
-}
-
 /// Title and subtitle as plain text.
 pub fn full_title(entry: &Entry) -> String {
     let title = entry.text("title").unwrap_or("");
     let subtitle = entry.text("subtitle").unwrap_or("");
     tex::to_plain(&format!("{title} {subtitle}"), false)
-}
-
-fn fold(text: &str) -> String {
-    crate::link::resolve::fold(text)
 }
 
 /// Dice coefficient of the character trigrams of two titles (folded: lower

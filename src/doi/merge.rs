@@ -2,6 +2,7 @@
 //! the remote says more precisely, and report every disagreement; nothing
 //! changes without a report line.
 
+use crate::link::resolve::fold;
 use crate::model::{Entry, Name, Value};
 use crate::tex;
 
@@ -265,11 +266,6 @@ pub fn plain(value: &Value) -> String {
             .collect::<Vec<_>>()
             .join(" and "),
     }
-}
-
-/// Lower-case letters and digits only.
-fn fold(text: &str) -> String {
-    crate::link::resolve::fold(text)
 }
 
 #[cfg(test)]

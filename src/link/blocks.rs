@@ -253,19 +253,14 @@ fn ends_in_capitalised_word(document: &str, block: &Block) -> bool {
 /// Joins paragraphs cut by a page break or by pull-quotes set into them.
 fn join_broken_paragraphs(document: &str, raw: Vec<Block>) -> Vec<Block> {
     let mut out: Vec<Block> = Vec::with_capacity(raw.len());
-    let mut pending: Vec<Block> = Vec::new();
     let mut iter = raw.into_iter().peekable();
-    while let Some(block) = iter.next() {
-        if !is_cut_off(document, &block) {
-            out.push(block);
-            continue;
-        }
-        let mut block = block;
-        loop {
+    while let Some(mut block) = iter.next() {
+        // Pull-quotes set between the halves come after the paragraph.
+        let mut quotes: Vec<Block> = Vec::new();
+        while is_cut_off(document, &block) {
             // Up to three pull-quotes may sit between the halves.
-            pending.clear();
-            let mut joined = false;
             let mut lookahead: Vec<Block> = Vec::new();
+            let mut joined = false;
             while let Some(next) = iter.peek() {
                 let after_quotes =
                     !lookahead.is_empty() && ends_in_capitalised_word(document, &block);
@@ -281,23 +276,13 @@ fn join_broken_paragraphs(document: &str, raw: Vec<Block>) -> Vec<Block> {
                 }
                 break;
             }
-            if joined {
-                pending.append(&mut lookahead);
-                let cut = is_cut_off(document, &block);
-                // Pull-quotes come after the paragraph they interrupt.
-                let quotes = std::mem::take(&mut pending);
-                if cut {
-                    out.extend(quotes);
-                    continue;
-                }
-                out.push(block);
-                out.extend(quotes);
+            quotes.append(&mut lookahead);
+            if !joined {
                 break;
             }
-            out.push(block);
-            out.extend(lookahead);
-            break;
         }
+        out.push(block);
+        out.extend(quotes);
     }
     out
 }

@@ -38,8 +38,6 @@ struct GoldSpan {
 
 #[derive(Debug, Clone, Deserialize)]
 struct Gold {
-    #[serde(default)]
-    id: String,
     callouts: Vec<GoldSpan>,
     #[serde(default)]
     groups: Vec<GoldSpan>,
@@ -214,7 +212,6 @@ pub fn score_paper(id: &str, document: &str, gold: &str) -> Result<PaperScore, S
         .collect();
     let groups = match_spans(document, &gold_groups, &ours, "group", &mut Vec::new());
     let sentences = sentence_agreement(&linked.links.callouts, &gold.callouts);
-    let _ = &gold.id;
     Ok(PaperScore {
         id: id.to_string(),
         callouts,

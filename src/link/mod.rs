@@ -208,7 +208,6 @@ pub fn link(document: &str, references: &[Reference], exclude: &[Range<usize>]) 
         }
         let sentences = sentence::split_text(&flat.text);
         let mut in_sentence: Vec<Vec<usize>> = vec![Vec::new(); sentences.len()];
-        let first = callouts.len();
         for (span, mut callout) in found {
             let at = sentences.partition_point(|s| s.end <= span.start);
             let mut range = sentences.get(at).cloned().unwrap_or(span.clone());
@@ -242,17 +241,13 @@ pub fn link(document: &str, references: &[Reference], exclude: &[Range<usize>]) 
                 let trimmed = text.trim_start_matches([' ', ',', ';', ':', '–', '—']);
                 let start = end - trimmed.len();
                 let clause = start..end;
-                let next_from = span.end;
-                if n > 0 || list.len() > 1 {
-                    callouts[i].2.clause = Some(Sentence {
-                        span: flat.doc_span(clause.clone()),
-                        text: flat.text[clause].to_string(),
-                    });
-                }
-                from = next_from;
+                from = span.end;
+                callouts[i].2.clause = Some(Sentence {
+                    span: flat.doc_span(clause.clone()),
+                    text: flat.text[clause].to_string(),
+                });
             }
         }
-        let _ = first;
     }
     let mut callouts: Vec<Callout> = callouts.into_iter().map(|(_, _, c)| c).collect();
     // Blocks joined over pull-quotes come after them: document order again.

@@ -19,7 +19,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::blocks::Block;
-use super::resolve::{Cited, Index, Resolution, split_given};
+use super::resolve::{Cited, Index, Resolution};
 use super::sentence::Flat;
 use super::{Callout, CalloutKind, Item, Sentence, Status};
 
@@ -796,7 +796,7 @@ fn choose(
                 && resolution.note.is_none()
                 && !resolution.fuzzy
             {
-                if !bare_ok(text, phrase, start, &whole, form) {
+                if !bare_ok(text, phrase, &whole, form) {
                     return None;
                 }
                 return Some((start, whole, resolution));
@@ -809,7 +809,7 @@ fn choose(
         let cited = cited(text, &names, year);
         let resolution = index.resolve(&cited);
         if resolution.status != Status::Unresolved {
-            if !bare_ok(text, phrase, start, &names, form) {
+            if !bare_ok(text, phrase, &names, form) {
                 return None;
             }
             return Some((start, names, resolution));
@@ -858,13 +858,12 @@ fn choose(
 /// Whether a resolved phrase outside brackets is written as a citation:
 /// `Name et al. 2015`, `Name and Name, 2015`, `Name, 2015` — not
 /// `the Xinhua 2015 report`.
-fn bare_ok(text: &str, phrase: &Phrase, start: usize, names: &Names, form: Form) -> bool {
+fn bare_ok(text: &str, phrase: &Phrase, names: &Names, form: Form) -> bool {
     if form != Form::Bare {
         return true;
     }
     let last = phrase.tokens.last().map_or(0, |t| t.1.end);
     let comma = text[last..].trim_start().starts_with(',');
-    let _ = start;
     names.others || names.names.len() >= 2 || comma
 }
 
@@ -926,7 +925,7 @@ fn numeric(text: &str, index: &Index, parens: bool) -> Vec<Found> {
             i += 1;
             continue;
         }
-        let items = number_items(text, i + 1, inner, index);
+        let items = number_items(i + 1, inner, index);
         if items.is_empty()
             || items.iter().any(|it| it.implied && it.resolution.targets.len() > n)
         {
@@ -993,7 +992,7 @@ fn numeric(text: &str, index: &Index, parens: bool) -> Vec<Found> {
 }
 
 /// The items of one numeric bracket's inside (at `offset` of `text`).
-fn number_items(text: &str, offset: usize, inner: &str, index: &Index) -> Vec<FoundItem> {
+fn number_items(offset: usize, inner: &str, index: &Index) -> Vec<FoundItem> {
     let mut items = Vec::new();
     let mut pos = 0;
     for piece in inner.split([',', ';']) {
@@ -1050,7 +1049,6 @@ fn number_items(text: &str, offset: usize, inner: &str, index: &Index) -> Vec<Fo
             _ => return Vec::new(),
         }
     }
-    let _ = text;
     items
 }
 
@@ -1102,9 +1100,4 @@ fn resolve_numbers(numbers: &[String], index: &Index) -> Resolution {
             note: None,
         }
     }
-}
-
-/// `Yuezhi Zhao` read as given name + family name (for mismatches).
-pub fn given_and_family(name: &str) -> Option<(&str, &str)> {
-    split_given(name)
 }
