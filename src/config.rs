@@ -13,6 +13,12 @@
 //! datacite_api = "https://api.datacite.org"   # BIBLINK_DATACITE_API
 //! cache_dir = "~/.cache/biblink/doi"          # BIBLINK_CACHE_DIR
 //! timeout_seconds = 20
+//!
+//! [check]                        # `biblink check`
+//! fail_on = "error"              # error | warning | info | never (--fail-on wins)
+//! ignore = ["STYLE001", "MODEL004:smith2020"]   # rules (id or name), or rule:key
+//! [check.severity]               # error | warning | info | off, per rule
+//! MODEL003 = "error"
 //! ```
 //!
 //! The environment wins over the file, so tests and CI can point biblink
@@ -37,6 +43,25 @@ pub struct Config {
     pub key_pattern: String,
     /// Settings of `biblink resolve`.
     pub resolve: ResolveConfig,
+    /// Settings of `biblink check`.
+    pub check: CheckConfig,
+    /// Whether the file sets `key_pattern` itself (then `biblink check`
+    /// holds every checked file's keys to it, not only the store's).
+    #[serde(skip)]
+    pub key_pattern_set: bool,
+}
+
+/// The `[check]` table: which findings fail the check and which are ignored.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct CheckConfig {
+    /// The lowest severity that fails the check (`error`, `warning`, `info`,
+    /// `never`); `--fail-on` wins.
+    pub fail_on: Option<String>,
+    /// Rules (id or name) ignored everywhere, or `RULE:key` for one entry.
+    pub ignore: Vec<String>,
+    /// Severity per rule (id or name): `error`, `warning`, `info` or `off`.
+    pub severity: indexmap::IndexMap<String, String>,
 }
 
 /// The `[resolve]` table: where DOI metadata comes from and who asks.
@@ -64,6 +89,8 @@ impl Default for Config {
             store: "refs".into(),
             key_pattern: crate::bib::key::DEFAULT_PATTERN.into(),
             resolve: ResolveConfig::default(),
+            check: CheckConfig::default(),
+            key_pattern_set: false,
         }
     }
 }
@@ -83,8 +110,15 @@ impl Config {
     pub fn load(root: &Path) -> Result<Config, ConfigError> {
         let path = root.join(CONFIG_FILE);
         match std::fs::read_to_string(&path) {
-            Ok(text) => toml::from_str(&text)
-                .map_err(|error| ConfigError { path, message: error.to_string() }),
+            Ok(text) => {
+                let mut config: Config = toml::from_str(&text).map_err(|error| {
+                    ConfigError { path: path.clone(), message: error.to_string() }
+                })?;
+                config.key_pattern_set = text
+                    .parse::<toml::Table>()
+                    .is_ok_and(|table| table.contains_key("key_pattern"));
+                Ok(config)
+            }
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
                 Ok(Config::default())
             }

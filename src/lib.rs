@@ -15,6 +15,7 @@
 #![deny(missing_docs)]
 
 pub mod bib;
+pub mod check;
 pub mod config;
 pub mod decode;
 pub mod diag;

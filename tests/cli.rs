@@ -171,7 +171,7 @@ fn bad_input_is_reported_with_position_and_leaves_the_store_alone() {
         &project,
         "bad.bib",
         unbalanced,
-        "bad.bib:3:1: error[BIB001]: entry 'bad' is not closed",
+        "bad.bib:3:1: error[BIB006]: entry 'bad' is not closed",
     );
     assert_rejected(
         &project,

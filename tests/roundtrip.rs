@@ -424,7 +424,7 @@ fn reads_real_biblatex_features_and_recovers_from_a_bad_entry() {
     };
     let found: Vec<(&str, u32)> =
         parsed.diagnostics.iter().map(|diag| (diag.code, diag.line)).collect();
-    assert_eq!(found, [("BIB001", 19)], "{:?}", parsed.diagnostics);
+    assert_eq!(found, [("BIB006", 19)], "{:?}", parsed.diagnostics);
     let keys: Vec<&str> = entries.iter().map(|entry| entry.key.as_str()).collect();
     assert_eq!(keys, ["chong2019cashless", "vonneumann1950", "editedbook"]);
     let chong = &entries[0];

@@ -5,6 +5,8 @@
 //! whole file on the first bad entry or duplicate key and does not keep field
 //! order or line numbers. It stays in the test suite as an independent oracle.
 
+use std::ops::Range;
+
 use indexmap::IndexMap;
 
 use super::names::parse_names;
@@ -25,8 +27,42 @@ pub struct BibFile {
     pub comments: Vec<String>,
 }
 
+/// Where an entry and its fields are in the text (byte offsets).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntrySpan {
+    /// The entry's `@`.
+    pub at: usize,
+    /// The citation key.
+    pub key: Range<usize>,
+    /// Every field in file order, a repeated one each time.
+    pub fields: Vec<FieldSpan>,
+}
+
+/// Where one field is: its name and its value as written (delimiters included).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldSpan {
+    /// The field's name as written (any case).
+    pub name: Range<usize>,
+    /// The value from its first delimiter to its last (`{A} # b`).
+    pub value: Range<usize>,
+}
+
 /// Parses BibLaTeX text read from `file`.
 pub fn parse(text: &str, file: &str) -> Parsed<BibFile> {
+    parse_inner(text, file, false).0
+}
+
+/// Parses like [`parse`] and also returns where each entry of
+/// [`BibFile::entries`] and its fields are (one [`EntrySpan`] per entry).
+pub fn parse_with_spans(text: &str, file: &str) -> (Parsed<BibFile>, Vec<EntrySpan>) {
+    parse_inner(text, file, true)
+}
+
+fn parse_inner(
+    text: &str,
+    file: &str,
+    with_spans: bool,
+) -> (Parsed<BibFile>, Vec<EntrySpan>) {
     let mut reader = Reader {
         text,
         bytes: text.as_bytes(),
@@ -37,9 +73,11 @@ pub fn parse(text: &str, file: &str) -> Parsed<BibFile> {
         diagnostics: Vec::new(),
         keys: std::collections::HashMap::new(),
         previous_n_fields: 0,
+        spans: with_spans.then(Vec::new),
     };
     reader.run();
-    Parsed { value: reader.out, diagnostics: reader.diagnostics }
+    let spans = reader.spans.take().unwrap_or_default();
+    (Parsed { value: reader.out, diagnostics: reader.diagnostics }, spans)
 }
 
 struct Reader<'a> {
@@ -53,9 +91,13 @@ struct Reader<'a> {
     keys: std::collections::HashMap<String, u32>,
     /// Fields of the entry read last.
     previous_n_fields: usize,
+    /// Where the entries are, when asked for.
+    spans: Option<Vec<EntrySpan>>,
 }
 
 struct Failure {
+    /// `BIB006` for unbalanced braces, `BIB001` for any other syntax error.
+    code: &'static str,
     offset: usize,
     message: String,
     help: &'static str,
@@ -75,7 +117,7 @@ impl<'a> Reader<'a> {
                 let position = self.lines.position(failure.offset);
                 self.diagnostics.push(
                     Diagnostic::new(
-                        "BIB001",
+                        failure.code,
                         Severity::Error,
                         self.file,
                         position,
@@ -174,7 +216,17 @@ impl<'a> Reader<'a> {
     }
 
     fn fail<T>(&self, offset: usize, message: String, help: &'static str) -> Step<T> {
-        Err(Failure { offset, message, help })
+        Err(Failure { code: "BIB001", offset, message, help })
+    }
+
+    /// A failure caused by a brace never closed or closing nothing.
+    fn fail_braces<T>(
+        &self,
+        offset: usize,
+        message: String,
+        help: &'static str,
+    ) -> Step<T> {
+        Err(Failure { code: "BIB006", offset, message, help })
     }
 
     fn item(&mut self) -> Step<()> {
@@ -273,6 +325,7 @@ impl<'a> Reader<'a> {
             self.pos += 1;
         }
         let key = self.text[key_start..self.pos].to_string();
+        let entry_key_len = key.len();
         self.skip_ws();
         if key.is_empty() || self.bytes.get(self.pos) == Some(&b'=') {
             return self.fail(
@@ -286,6 +339,7 @@ impl<'a> Reader<'a> {
         // previous one had saves growing the map field by field.
         let mut fields: IndexMap<String, Field> =
             IndexMap::with_capacity(self.previous_n_fields);
+        let mut field_spans = Vec::new();
         match self.bytes.get(self.pos) {
             Some(b',') => self.pos += 1,
             Some(&b) if b == close => {}
@@ -301,14 +355,14 @@ impl<'a> Reader<'a> {
             self.skip_ws();
             match self.bytes.get(self.pos) {
                 None => {
-                    return self.fail(at, format!("entry '{key}' is not closed: missing '{}'", close as char), "every '@type{' needs its closing brace; check the braces of the last field");
+                    return self.fail_braces(at, format!("entry '{key}' is not closed: missing '{}'", close as char), "every '@type{' needs its closing brace; check the braces of the last field");
                 }
                 Some(&b) if b == close => {
                     self.pos += 1;
                     break;
                 }
                 Some(b'@') => {
-                    return self.fail(
+                    return self.fail_braces(
                         at,
                         format!("entry '{key}' is not closed before the next '@'"),
                         "add the missing closing brace at the end of this entry",
@@ -339,6 +393,12 @@ impl<'a> Reader<'a> {
             let value_at = self.pos;
             let (raw, _) = self.value(&name)?;
             let value_end = self.pos;
+            if self.spans.is_some() {
+                field_spans.push(FieldSpan {
+                    name: name_at..name_at + name.len(),
+                    value: value_at..value_end,
+                });
+            }
             let origin = Origin {
                 source: 0,
                 line_start: self.lines.line(value_at),
@@ -369,7 +429,7 @@ impl<'a> Reader<'a> {
                 Some(b',') => self.pos += 1,
                 Some(&b) if b == close => {}
                 Some(b'@') => {
-                    return self.fail(at, format!("entry '{key}' is not closed before the next '@' (unbalanced braces?)"), "add the missing '}' at the end of this entry or of one of its values");
+                    return self.fail_braces(at, format!("entry '{key}' is not closed before the next '@' (unbalanced braces?)"), "add the missing '}' at the end of this entry or of one of its values");
                 }
                 _ => {
                     return self.fail(self.pos, format!("expected ',' or '{}' after field '{}' in entry '{key}'", close as char, fields.keys().last().map_or("", String::as_str)), "separate fields with commas and check the braces of the previous value");
@@ -401,6 +461,13 @@ impl<'a> Reader<'a> {
             year_suffix: None,
         });
         self.out.entries.push(entry);
+        if let Some(spans) = &mut self.spans {
+            spans.push(EntrySpan {
+                at,
+                key: key_start..key_start + entry_key_len,
+                fields: field_spans,
+            });
+        }
         Ok(())
     }
 
@@ -518,7 +585,7 @@ impl<'a> Reader<'a> {
             }
             idx += 1;
         }
-        self.fail(
+        self.fail_braces(
             open,
             "unbalanced braces: this '{' is never closed".into(),
             "add the missing '}' (BibTeX counts every brace, even an escaped one)",
@@ -533,7 +600,7 @@ impl<'a> Reader<'a> {
                 b'{' => depth += 1,
                 b'}' => {
                     if depth == 0 {
-                        return self.fail(
+                        return self.fail_braces(
                             idx,
                             "unbalanced braces: '}' inside a quoted value closes nothing"
                                 .into(),
@@ -661,7 +728,7 @@ mod tests {
         assert_eq!(keys, ["b"]);
         let found: Vec<(&str, u32, u32)> =
             parsed.diagnostics.iter().map(|d| (d.code, d.line, d.column)).collect();
-        assert_eq!(found, [("BIB001", 1, 1), ("BIB003", 5, 10), ("BIB001", 6, 7)]);
+        assert_eq!(found, [("BIB006", 1, 1), ("BIB003", 5, 10), ("BIB001", 6, 7)]);
     }
 
     #[test]
@@ -670,7 +737,7 @@ mod tests {
         let parsed = parse(text, "u.bib");
         assert_eq!(parsed.value.entries.len(), 1);
         let diag = &parsed.diagnostics[0];
-        assert_eq!((diag.code, diag.line, diag.column), ("BIB001", 1, 1));
+        assert_eq!((diag.code, diag.line, diag.column), ("BIB006", 1, 1));
         assert!(diag.message.contains("unbalanced"), "{}", diag.message);
     }
 }

@@ -19,7 +19,9 @@ Examples:
   biblink claims paper.md           every callout, its sentence and its reference
   biblink link paper.md --html paper.html
   biblink cites hong2017networking  every recorded claim citing an entry
-  biblink export --cited-by paper.md -o paper.bib";
+  biblink export --cited-by paper.md -o paper.bib
+  biblink check                     validate refs/ and the sources (CI: exit 1 on errors)
+  biblink check refs.bib --paper paper.md --format github";
 
 /// biblink: RIS, BibLaTeX and the reference lists of papers into one deterministic,
 /// diff-friendly BibLaTeX store.
@@ -234,6 +236,70 @@ pub enum Command {
         #[arg(long, value_name = "SECONDS")]
         timeout: Option<u64>,
     },
+    /// Validate references: bibliographies, papers, the store and its sources (for CI)
+    ///
+    /// Each finding has a stable rule id, a severity and file:line:column (a field's
+    /// finding at the field's line, an entry's at its `@type{key,` line). The checks:
+    /// syntax and duplicate keys; biblatex's data model (required fields per type,
+    /// unknown types and fields, dates, integers, pages, name lists, unescaped TeX
+    /// specials, cross-references); DOI, ISBN, ISSN and URL syntax and check digits;
+    /// duplicate works (same DOI; same first author, year and title); empty and
+    /// placeholder values, mojibake, HTML markup; case protection that differs
+    /// between titles, single-hyphen page ranges, DOIs written as links, keys
+    /// off the configured pattern. `--list-rules` prints every rule.
+    ///
+    /// What is checked: each PATH (a .bib or RIS file, a store directory, or a
+    /// directory of such files; documents among them are checked as papers) and each
+    /// --paper (callouts that resolve to nothing or to several references, references
+    /// never cited, callout/reference mismatches, cited references missing from the
+    /// store). Without PATH and --paper: the project, i.e. the store, every source in
+    /// biblink.toml, and whether the store is what its sources build (SYNC001).
+    /// --online also asks the DOI registries (through the cache of `biblink resolve`)
+    /// whether each DOI exists and its metadata agrees with the entry.
+    ///
+    /// Output (--format): text (grouped by file, coloured on a terminal unless
+    /// NO_COLOR is set), json ({"findings": [{"rule", "name", "severity", "file",
+    /// "line", "column", "message", "key", "help"}], "summary": {...}}), github
+    /// (`::error file=F,line=L,col=C,title=RULE::message` workflow commands plus a
+    /// plain summary) or sarif (SARIF 2.1.0 for code scanning).
+    ///
+    /// Configuration: [check] in biblink.toml sets fail_on, ignore (rules, or
+    /// RULE:key for one entry) and [check.severity] (error, warning, info or off per
+    /// rule); key_pattern sets the key pattern.
+    /// Exit codes: 0 no finding at or above --fail-on; 1 some; 2 usage or I/O error.
+    ///
+    /// Examples:
+    ///   biblink check
+    ///   biblink check refs/ library.bib export.ris --fail-on warning
+    ///   biblink check --paper paper.md --format github
+    ///   biblink check refs/ --format sarif > biblink.sarif
+    #[command(verbatim_doc_comment)]
+    Check {
+        /// .bib or RIS files, store directories, directories of such files
+        #[arg(value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// A paper to check against its reference list and the store (repeatable)
+        #[arg(long, value_name = "FILE")]
+        paper: Vec<PathBuf>,
+        /// Output format [default: text, json with --json]
+        #[arg(long, value_enum)]
+        format: Option<CheckFormat>,
+        /// The lowest severity that makes the exit code 1 [default: [check] fail_on, else error]
+        #[arg(long, value_enum, value_name = "SEVERITY")]
+        fail_on: Option<FailOn>,
+        /// Also check every DOI against its registry (uses the cache of `biblink resolve`)
+        #[arg(long)]
+        online: bool,
+        /// With --online: only cached registry answers (no network)
+        #[arg(long, requires = "online", conflicts_with = "refresh")]
+        offline: bool,
+        /// With --online: ignore cached answers
+        #[arg(long, requires = "online")]
+        refresh: bool,
+        /// Print every rule (id, name, default severity, what it finds) and exit
+        #[arg(long)]
+        list_rules: bool,
+    },
     /// List every recorded claim that cites an entry (document:line, sentence, source DOI/URL)
     ///
     /// Reads refs/claims.jsonl (written by `build` and `link`). Exit code 1
@@ -404,4 +470,30 @@ pub enum ExportFormat {
     Biblatex,
     /// A JSON array of entries (the shape of every --json output)
     Json,
+}
+
+/// Output formats of `biblink check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// Findings grouped by file, for people
+    Text,
+    /// One JSON document
+    Json,
+    /// GitHub Actions workflow commands (annotations)
+    Github,
+    /// SARIF 2.1.0
+    Sarif,
+}
+
+/// The severity at which `biblink check` fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Errors only
+    Error,
+    /// Warnings and errors
+    Warning,
+    /// Any finding
+    Info,
+    /// Never (report only)
+    Never,
 }

@@ -2,6 +2,7 @@
 
 mod args;
 mod build;
+mod check;
 mod claims;
 mod eval;
 mod exit;
@@ -63,6 +64,28 @@ pub fn run() -> ExitCode {
         Command::Link { files, html, propose_sources } => {
             claims::run_link(&context, files, html.as_deref(), *propose_sources)
         }
+        Command::Check {
+            paths,
+            paper,
+            format,
+            fail_on,
+            online,
+            offline,
+            refresh,
+            list_rules,
+        } => check::run(
+            &context,
+            &check::CheckArgs {
+                paths,
+                papers: paper,
+                format: *format,
+                fail_on: *fail_on,
+                online: *online,
+                offline: *offline,
+                refresh: *refresh,
+                list_rules: *list_rules,
+            },
+        ),
         Command::Cites { key } => claims::run_cites(&context, key),
         Command::Resolve {
             keys,

@@ -287,7 +287,7 @@ fn find_doi(client: &Client, store: &mut biblink::store::Store, i: usize) -> Out
 }
 
 /// The entry a registry's answer describes.
-fn remote_entry(fetched: &Fetched) -> Result<Entry, FetchError> {
+pub fn remote_entry(fetched: &Fetched) -> Result<Entry, FetchError> {
     let mapped = match fetched.source {
         Source::CrossrefRest => map::entry_from_crossref(&fetched.json),
         Source::DataCite => map::entry_from_datacite(&fetched.json),
@@ -296,7 +296,7 @@ fn remote_entry(fetched: &Fetched) -> Result<Entry, FetchError> {
     mapped.map_err(|e| FetchError::Malformed(e.to_string()))
 }
 
-fn progress(context: &Context, n: u64) -> indicatif::ProgressBar {
+pub fn progress(context: &Context, n: u64) -> indicatif::ProgressBar {
     if context.quiet || context.json || !std::io::stderr().is_terminal() || n < 2 {
         return indicatif::ProgressBar::hidden();
     }

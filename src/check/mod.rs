@@ -1,0 +1,418 @@
+//! `biblink check`: findings about bibliographies, papers and the store,
+//! each under a stable rule of [`rules::RULES`].
+//!
+//! What is checked where:
+//! - [`check_bib`] and [`check_ris`]: one file, through its reader (syntax
+//!   findings), then every entry against the BibLaTeX data model and the
+//!   value rules ([`entry`]), then the file as a whole (duplicate works,
+//!   broken cross-references, inconsistent case protection: [`file`]).
+//! - [`papers`]: a paper's callouts against its reference list and the store.
+//! - [`sync`]: the store against what its recorded sources would build.
+//!
+//! Findings are positioned like every diagnostic (1-based line, character
+//! column); [`Settings`] then applies `biblink.toml`'s severities and ignores.
+
+pub mod datamodel;
+mod entry;
+mod file;
+pub mod papers;
+pub mod rules;
+pub mod sync;
+
+use std::collections::HashMap;
+
+use crate::bib::EntrySpan;
+use crate::diag::{Diagnostic, LineIndex, Position, Severity};
+use crate::model::{Entry, Name};
+
+pub use rules::{RULES, Rule};
+
+/// One finding of `biblink check`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The rule's id (`MODEL001`); readers' codes for their own findings.
+    pub rule: &'static str,
+    /// Severity after configuration.
+    pub severity: Severity,
+    /// The file, as named on the command line.
+    pub file: String,
+    /// 1-based line; 0 when the finding is about the whole file.
+    pub line: u32,
+    /// 1-based character column; 0 when unknown.
+    pub column: u32,
+    /// What is wrong, quoting the value.
+    pub message: String,
+    /// The entry the finding is about, when it is about one.
+    pub key: Option<String>,
+    /// What to do about it.
+    pub help: Option<String>,
+}
+
+impl Finding {
+    /// A finding of `rule` at its default severity.
+    pub fn new(
+        rule: &'static str,
+        file: &str,
+        position: Position,
+        message: impl Into<String>,
+    ) -> Finding {
+        let severity = rules::find(rule).map_or(Severity::Warning, |r| r.severity);
+        Finding {
+            rule,
+            severity,
+            file: file.to_string(),
+            line: position.line,
+            column: position.column,
+            message: message.into(),
+            key: None,
+            help: None,
+        }
+    }
+
+    /// The same finding about the entry `key`.
+    pub fn with_key(mut self, key: &str) -> Finding {
+        if !key.is_empty() {
+            self.key = Some(key.to_string());
+        }
+        self
+    }
+
+    /// The same finding with advice.
+    pub fn with_help(mut self, help: impl Into<String>) -> Finding {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// A reader's diagnostic as a finding (its code is its rule).
+    pub fn from_diagnostic(diagnostic: Diagnostic) -> Finding {
+        // A registered rule has its registered severity (the linker warns
+        // about unresolved callouts; a check calls them errors).
+        let severity = rules::find(diagnostic.code)
+            .map_or(diagnostic.severity, |rule| rule.severity);
+        Finding {
+            rule: diagnostic.code,
+            severity,
+            file: diagnostic.file,
+            line: diagnostic.line,
+            column: diagnostic.column,
+            message: diagnostic.message,
+            key: None,
+            help: diagnostic.help,
+        }
+    }
+
+    /// The rule's name (`missing-required-field`), when it is a registered rule.
+    pub fn name(&self) -> Option<&'static str> {
+        rules::find(self.rule).map(|rule| rule.name)
+    }
+}
+
+/// What a check of one file found.
+#[derive(Debug, Clone, Default)]
+pub struct Checked {
+    /// Every finding, in file order.
+    pub findings: Vec<Finding>,
+    /// Entries read.
+    pub entries: usize,
+}
+
+/// What checks of bibliographies need beyond the file.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The key pattern keys are checked against (`KEY001`), when one applies.
+    pub key_pattern: Option<String>,
+}
+
+/// Checks a BibLaTeX file: syntax, every entry, the file as a whole.
+pub fn check_bib(text: &str, file: &str, options: &Options) -> Checked {
+    let (parsed, spans) = crate::bib::parse_with_spans(text, file);
+    let places = BibPlaces { lines: LineIndex::new(text), text, spans };
+    let entries = parsed.value.entries;
+    let mut findings: Vec<Finding> = parsed
+        .diagnostics
+        .into_iter()
+        .map(|d| {
+            let key = places.key_at_line(&entries, d.line);
+            let finding = Finding::from_diagnostic(d);
+            match key {
+                Some(key) => finding.with_key(key),
+                None => finding,
+            }
+        })
+        .collect();
+    findings.extend(check_entries(&entries, &places, file, options));
+    sort(&mut findings);
+    Checked { findings, entries: entries.len() }
+}
+
+/// Checks a RIS file: the reader's findings, then every record as the
+/// BibLaTeX entry it becomes.
+pub fn check_ris(text: &str, file: &str, options: &Options) -> Checked {
+    let parsed = crate::ris::parse(text, file);
+    let entries = parsed.value;
+    let places = RisPlaces { entries: &entries };
+    let mut findings: Vec<Finding> =
+        parsed.diagnostics.into_iter().map(Finding::from_diagnostic).collect();
+    // RIS records have no keys: key patterns do not apply.
+    let _ = options;
+    let options = Options { key_pattern: None };
+    findings.extend(check_entries(&entries, &places, file, &options));
+    sort(&mut findings);
+    Checked { findings, entries: entries.len() }
+}
+
+/// Entry and file rules over entries read from `file`.
+pub fn check_entries(
+    entries: &[Entry],
+    places: &(dyn Places + Sync),
+    file: &str,
+    options: &Options,
+) -> Vec<Finding> {
+    let mut findings = entry::check_all(entries, places, file, options);
+    findings.extend(file::check(entries, places, file));
+    findings
+}
+
+/// Puts findings in file order: line, column, rule.
+pub fn sort(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        (&a.file, a.line, a.column, a.rule).cmp(&(&b.file, b.line, b.column, b.rule))
+    });
+}
+
+/// Where the entries of a file and their fields are.
+pub trait Places {
+    /// The entry's `@type{key,` (or its RIS `TY` line).
+    fn entry(&self, idx: usize, entry: &Entry) -> Position;
+    /// The field's name (or its RIS tag line); the entry's place when unknown.
+    fn field(&self, idx: usize, entry: &Entry, name: &str) -> Position;
+    /// The field's value as written in the source, without its outer
+    /// delimiters, when the source is BibLaTeX.
+    fn raw(&self, idx: usize, name: &str) -> Option<&str>;
+}
+
+/// Places in a `.bib` file, from the reader's spans.
+struct BibPlaces<'a> {
+    text: &'a str,
+    lines: LineIndex<'a>,
+    spans: Vec<EntrySpan>,
+}
+
+impl BibPlaces<'_> {
+    /// The key of the entry whose lines hold `line`.
+    fn key_at_line<'e>(&self, entries: &'e [Entry], line: u32) -> Option<&'e str> {
+        let idx = entries.partition_point(|e| {
+            e.sources.first().is_some_and(|source| source.line_end < line)
+        });
+        let entry = entries.get(idx)?;
+        let source = entry.sources.first()?;
+        (source.line_start <= line).then_some(entry.key.as_str())
+    }
+
+    fn field_span(&self, idx: usize, name: &str) -> Option<&crate::bib::FieldSpan> {
+        self.spans
+            .get(idx)?
+            .fields
+            .iter()
+            .find(|span| self.text[span.name.clone()].eq_ignore_ascii_case(name))
+    }
+}
+
+impl Places for BibPlaces<'_> {
+    fn entry(&self, idx: usize, _entry: &Entry) -> Position {
+        self.spans
+            .get(idx)
+            .map_or(Position::default(), |span| self.lines.position(span.at))
+    }
+
+    fn field(&self, idx: usize, entry: &Entry, name: &str) -> Position {
+        match self.field_span(idx, name) {
+            Some(span) => self.lines.position(span.name.start),
+            None => self.entry(idx, entry),
+        }
+    }
+
+    fn raw(&self, idx: usize, name: &str) -> Option<&str> {
+        let span = self.field_span(idx, name)?;
+        Some(strip_delimiters(self.text[span.value.clone()].trim_end()))
+    }
+}
+
+/// Places in a RIS file, from the lines the reader recorded.
+struct RisPlaces<'a> {
+    entries: &'a [Entry],
+}
+
+impl Places for RisPlaces<'_> {
+    fn entry(&self, idx: usize, entry: &Entry) -> Position {
+        let entry = self.entries.get(idx).unwrap_or(entry);
+        entry
+            .sources
+            .first()
+            .map_or(Position::default(), |s| Position::line(s.line_start))
+    }
+
+    fn field(&self, idx: usize, entry: &Entry, name: &str) -> Position {
+        match entry.fields.get(name).and_then(|field| field.origin) {
+            Some(origin) => Position::line(origin.line_start),
+            None => self.entry(idx, entry),
+        }
+    }
+
+    fn raw(&self, _idx: usize, _name: &str) -> Option<&str> {
+        None
+    }
+}
+
+/// A value without its outer `{...}` or `"..."` when they enclose all of it.
+fn strip_delimiters(raw: &str) -> &str {
+    let bytes = raw.as_bytes();
+    let (open, close) = match bytes.first() {
+        Some(b'{') => (b'{', b'}'),
+        Some(b'"') => (b'"', b'"'),
+        _ => return raw,
+    };
+    if bytes.len() < 2 || bytes[bytes.len() - 1] != close {
+        return raw;
+    }
+    // The first delimiter must close at the very end (not `{a} # {b}`).
+    let mut depth = 0i32;
+    for (idx, &b) in bytes.iter().enumerate() {
+        if open == b'{' {
+            match b {
+                b'{' => depth += 1,
+                b'}' => {
+                    depth -= 1;
+                    if depth == 0 && idx != bytes.len() - 1 {
+                        return raw;
+                    }
+                }
+                _ => {}
+            }
+        } else if b == b'"' && idx != 0 && idx != bytes.len() - 1 && depth == 0 {
+            return raw;
+        } else if b == b'{' {
+            depth += 1;
+        } else if b == b'}' {
+            depth -= 1;
+        }
+    }
+    &raw[1..raw.len() - 1]
+}
+
+/// A name list as text (for value rules that read words).
+fn names_text(names: &[Name]) -> String {
+    let mut out = String::new();
+    for name in names {
+        if !out.is_empty() {
+            out.push_str(" and ");
+        }
+        match name {
+            Name::Person { family, given, prefix, suffix } => {
+                for part in [prefix, family, suffix, given] {
+                    if !part.is_empty() {
+                        out.push_str(part);
+                        out.push(' ');
+                    }
+                }
+            }
+            Name::Literal(literal) => out.push_str(literal),
+            Name::Others => out.push_str("others"),
+        }
+    }
+    out
+}
+
+/// `biblink.toml`'s `[check]` table applied: severities changed or turned
+/// off, findings ignored by rule or by rule and key.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// Rule id → severity; `None` turns the rule off.
+    severities: HashMap<&'static str, Option<Severity>>,
+    /// Rules ignored everywhere.
+    ignored: Vec<&'static str>,
+    /// (rule, key) pairs ignored.
+    ignored_for_key: Vec<(&'static str, String)>,
+}
+
+impl Settings {
+    /// Settings from the configuration's `[check]` table; an unknown rule
+    /// or severity is an error naming it.
+    pub fn new(config: &crate::config::CheckConfig) -> Result<Settings, String> {
+        let rule = |name: &str| -> Result<&'static str, String> {
+            rules::find(name).map(|r| r.id).ok_or_else(|| {
+                format!(
+                    "[check]: unknown rule '{name}' (see `biblink check --list-rules`)"
+                )
+            })
+        };
+        let mut settings = Settings::default();
+        for (name, level) in &config.severity {
+            let level = match level.as_str() {
+                "off" | "ignore" => None,
+                other => Some(parse_severity(other).ok_or_else(|| {
+                    format!("[check.severity]: '{other}' for '{name}' is not error, warning, info or off")
+                })?),
+            };
+            settings.severities.insert(rule(name)?, level);
+        }
+        for item in &config.ignore {
+            match item.split_once(':') {
+                Some((name, key)) => settings
+                    .ignored_for_key
+                    .push((rule(name.trim())?, key.trim().to_string())),
+                None => settings.ignored.push(rule(item.trim())?),
+            }
+        }
+        Ok(settings)
+    }
+
+    /// Applies the settings: drops ignored findings, sets severities.
+    pub fn apply(&self, findings: &mut Vec<Finding>) {
+        findings.retain_mut(|finding| {
+            if self.ignored.contains(&finding.rule) {
+                return false;
+            }
+            if let Some(key) = &finding.key
+                && self
+                    .ignored_for_key
+                    .iter()
+                    .any(|(rule, k)| *rule == finding.rule && k == key)
+            {
+                return false;
+            }
+            match self.severities.get(finding.rule) {
+                Some(None) => false,
+                Some(Some(severity)) => {
+                    finding.severity = *severity;
+                    true
+                }
+                None => true,
+            }
+        });
+    }
+}
+
+/// `error`, `warning` or `info` (also `note`).
+pub fn parse_severity(text: &str) -> Option<Severity> {
+    match text.to_ascii_lowercase().as_str() {
+        "error" => Some(Severity::Error),
+        "warning" | "warn" => Some(Severity::Warning),
+        "info" | "note" => Some(Severity::Info),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_only_enclosing_delimiters() {
+        assert_eq!(strip_delimiters("{A and B}"), "A and B");
+        assert_eq!(strip_delimiters("\"A {and} B\""), "A {and} B");
+        assert_eq!(strip_delimiters("{A} # {B}"), "{A} # {B}");
+        assert_eq!(strip_delimiters("2020"), "2020");
+        assert_eq!(strip_delimiters("{}"), "");
+    }
+}
