@@ -113,6 +113,9 @@ impl<'a> Reader<'a> {
         while let Some(at) = self.next_at() {
             self.pos = at;
             let result = self.item();
+            if result.is_ok() {
+                self.stray_closing_brace();
+            }
             if let Err(failure) = result {
                 let position = self.lines.position(failure.offset);
                 self.diagnostics.push(
@@ -127,6 +130,40 @@ impl<'a> Reader<'a> {
                 );
                 // Recover at the next line that starts an entry.
                 self.pos = self.next_line_start_at(at + 1);
+            }
+        }
+    }
+
+    /// Reports a `}` between the item just read and the next `@` that closes
+    /// nothing there (`}}` after an entry): a brace too many, which BibTeX
+    /// skips as junk and biber warns about.
+    fn stray_closing_brace(&mut self) {
+        let end = memchr::memchr(b'@', &self.bytes[self.pos..])
+            .map_or(self.bytes.len(), |found| self.pos + found);
+        let mut depth = 0usize;
+        let mut in_comment = false;
+        for idx in self.pos..end {
+            match self.bytes[idx] {
+                b'\n' => in_comment = false,
+                b'%' => in_comment = true,
+                _ if in_comment => {}
+                b'{' => depth += 1,
+                b'}' if depth > 0 => depth -= 1,
+                b'}' => {
+                    let position = self.lines.position(idx);
+                    self.diagnostics.push(
+                        Diagnostic::new(
+                            "BIB006",
+                            Severity::Error,
+                            self.file,
+                            position,
+                            "unbalanced braces: this '}' after the entry closes nothing",
+                        )
+                        .with_help("remove the extra '}'"),
+                    );
+                    return;
+                }
+                _ => {}
             }
         }
     }
@@ -372,6 +409,13 @@ impl<'a> Reader<'a> {
             }
             let name_at = self.pos;
             let name = self.ident().to_ascii_lowercase();
+            if name.starts_with(|c: char| c.is_ascii_digit()) {
+                return self.fail(
+                    name_at,
+                    format!("field name '{name}' in entry '{key}' starts with a digit"),
+                    "BibTeX field names start with a letter",
+                );
+            }
             if name.is_empty() {
                 let found = self.text[self.pos..].chars().next().unwrap_or(' ');
                 return self.fail(

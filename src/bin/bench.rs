@@ -4,8 +4,8 @@
 //! cargo run --release --bin biblink-bench -- [PHASE...] [--n 100000] [--paper-n 10000] [--data DIR] [--runs 3]
 //! ```
 //!
-//! PHASE is one or more of `ris`, `import`, `load`, `bib`, `reflist`, `link`
-//! and `resolve` (default: all of them; `load` reads the store `import`
+//! PHASE is one or more of `ris`, `import`, `load`, `bib`, `reflist`, `link`,
+//! `resolve` and `check` (default: all of them; `load` reads the store `import`
 //! writes, so it brings `import` along). Linking the 10,000-reference paper
 //! alone, or resolving DOIs against the built-in mock server alone (build
 //! the `biblink` binary first, `cargo build --release`):
@@ -57,8 +57,11 @@
 //!   latency, not timed) filled, re-resolved with `--offline` (after one more
 //!   untimed offline run, so that the store is in its steady state) under
 //!   0.5 s. Both runs must exit 0 (every DOI resolved);
-//! - peak memory of every phase but the reference list's, the link's and
-//!   resolve's (reported only): under 10 times its input.
+//! - `biblink check` of the generated 100k-entry `.bib` (the binary, run in an
+//!   empty directory, `--format json` to /dev/null: read, parse with field
+//!   positions, every entry and file rule, the report): under 2 s;
+//! - peak memory of every phase but the reference list's, the link's,
+//!   resolve's and check's (reported only): under 10 times its input.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::fmt::Write as _;
@@ -78,10 +81,12 @@ const LOAD_SECONDS: f64 = 1.0;
 const MEMORY_FACTOR: f64 = 10.0;
 const REFERENCES_PER_S: f64 = 20_000.0;
 const LINK_SECONDS: f64 = 1.0;
+const CHECK_SECONDS: f64 = 2.0;
 const KEY_PATTERN: &str = biblink::bib::key::DEFAULT_PATTERN;
 
 /// The phases that can be chosen on the command line, in the order they run.
-const PHASES: [&str; 7] = ["ris", "import", "load", "bib", "reflist", "link", "resolve"];
+const PHASES: [&str; 8] =
+    ["ris", "import", "load", "bib", "reflist", "link", "resolve", "check"];
 const RESOLVE_SECONDS: f64 = 5.0;
 const RESOLVE_CACHED_SECONDS: f64 = 0.5;
 /// DOIs resolved over the network, and entries re-resolved from the cache.
@@ -232,6 +237,8 @@ struct Measures {
     resolve_cached: Option<Measure>,
     /// Size of the generated `.bib` of each resolve workload.
     resolve_bytes: (u64, u64),
+    /// `biblink check` of the generated `.bib`.
+    check_cli: Option<Measure>,
 }
 
 fn run(options: &Options) -> Result<ExitCode, String> {
@@ -320,6 +327,15 @@ fn measure_all(
     }
     if let (true, Some(binary)) = (options.wants("resolve"), &cli_binary) {
         measure_resolve(binary, runs, scratch, &mut measures)?;
+    }
+    if let (true, Some(binary), Some(bib)) =
+        (options.wants("check"), &cli_binary, &inputs.bib)
+    {
+        eprintln!("measuring `{} check` ...", binary.display());
+        measures.check_cli = Some(best_of(runs, || {
+            let dir = fresh_dir(scratch, "check")?;
+            run_cli_check(binary, &bib.path, &dir)
+        })?);
     }
     Ok(measures)
 }
@@ -475,6 +491,17 @@ fn report(
             RESOLVE_CACHED_SECONDS,
         );
     }
+    if let (Some(check), Some(bib)) = (&measures.check_cli, &inputs.bib) {
+        all_pass &= table.row_with(
+            "check, `biblink check` CLI (100k .bib)",
+            check,
+            bib.bytes,
+            format!("{:.0} MB/s", bib.bytes as f64 / 1e6 / check.seconds),
+            format!("< {CHECK_SECONDS:.0} s"),
+            check.seconds < CHECK_SECONDS,
+            false,
+        );
+    }
     report.push_str(&table.render());
     let _ = writeln!(
         report,
@@ -484,7 +511,7 @@ fn report(
         let _ = writeln!(report, "\n{}", link_summary(link));
     }
     let _ = writeln!(report, "\nsteps of the fastest run of each phase:");
-    let phases: [(&str, &Option<Measure>); 10] = [
+    let phases: [(&str, &Option<Measure>); 11] = [
         ("RIS parse", &measures.ris_parse),
         ("import, library", &measures.import_lib),
         ("import, CLI", &measures.import_cli),
@@ -495,6 +522,7 @@ fn report(
         ("link, CLI", &measures.link_cli),
         ("resolve, fresh", &measures.resolve_fresh),
         ("resolve, cached", &measures.resolve_cached),
+        ("check, CLI", &measures.check_cli),
     ];
     for (name, measure) in phases {
         let Some(measure) = measure else { continue };
@@ -516,13 +544,14 @@ fn report(
     if options.wants("import") && measures.import_cli.is_none()
         || options.wants("link") && measures.link_cli.is_none()
         || options.wants("resolve") && measures.resolve_fresh.is_none()
+        || options.wants("check") && measures.check_cli.is_none()
     {
         let _ = writeln!(
             report,
             "\nthe `biblink` binary was not measured: build it first (`cargo build --release`)"
         );
     }
-    let records_phases = ["ris", "import", "load", "bib"];
+    let records_phases = ["ris", "import", "load", "bib", "check"];
     if options.n_records != 100_000 && records_phases.iter().any(|p| options.wants(p))
         || options.n_references != 10_000
             && (options.wants("reflist") || options.wants("link"))
@@ -641,7 +670,7 @@ impl Inputs {
         let paper = dir.join(format!("n{}.md", options.n_references));
         let truth = dir.join(format!("n{}.cites.jsonl", options.n_references));
         let needs_ris = ["ris", "import", "load"].iter().any(|p| options.wants(p));
-        let needs_bib = options.wants("bib");
+        let needs_bib = options.wants("bib") || options.wants("check");
         let needs_paper = options.wants("reflist") || options.wants("link");
         let needs_truth = options.wants("link");
         if needs_ris && !ris.exists() {
@@ -821,6 +850,30 @@ fn run_cli_claims(binary: &Path, paper: &Path, store: &Path) -> Result<Measure, 
     let seconds = started.elapsed().as_secs_f64();
     if !success {
         return Err(format!("{} claims failed", binary.display()));
+    }
+    Ok(Measure { seconds, cpu_seconds, peak_bytes, ..Measure::default() })
+}
+
+/// `biblink check BIB --format json`, run in the empty directory `dir` (no
+/// biblink.toml there), its report thrown away; exit 0 or 1 (findings) is a run.
+fn run_cli_check(binary: &Path, bib: &Path, dir: &Path) -> Result<Measure, String> {
+    let bib = std::fs::canonicalize(bib)
+        .map_err(|error| format!("{}: {error}", bib.display()))?;
+    let started = Instant::now();
+    let child = Command::new(binary)
+        .current_dir(dir)
+        .args(["check", "--format", "json"])
+        .arg(&bib)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map_err(|error| format!("cannot run {}: {error}", binary.display()))?;
+    let (_, peak_bytes, cpu_seconds) = wait_with_usage(child)?;
+    let seconds = started.elapsed().as_secs_f64();
+    // Exit 1 means findings (the generated data has some): also a run.
+    let exit_code = LAST_EXIT_CODE.load(std::sync::atomic::Ordering::Relaxed);
+    if !matches!(exit_code, 0 | 1) {
+        return Err(format!("{} check exited with {exit_code}", binary.display()));
     }
     Ok(Measure { seconds, cpu_seconds, peak_bytes, ..Measure::default() })
 }

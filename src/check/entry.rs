@@ -73,11 +73,15 @@ fn check_entry(
             "misc"
         }
     };
-    // MODEL001: mandatory fields, present and not empty.
+    // MODEL001: mandatory fields, present and not empty. A BibTeX type
+    // alias (@phdthesis, @techreport, ...) gives `type` a default.
+    let type_from_alias =
+        entry.entry_type != entry_type && matches!(entry_type, "thesis" | "report");
     let has = |name: &str| {
-        entry.fields.iter().any(|(field, value)| {
-            model.resolve_field(field) == name && !is_empty_value(&value.value)
-        })
+        (name == "type" && type_from_alias)
+            || entry.fields.iter().any(|(field, value)| {
+                model.resolve_field(field) == name && !is_empty_value(&value.value)
+            })
     };
     for required in model.mandatory(entry_type) {
         let missing = match required {
@@ -256,7 +260,8 @@ fn check_entry(
                         format!("pages '{}' {problem}", text.trim()),
                         "write a page, a range 12--15, or a list of them; biblatex adds 'pp.' itself",
                     );
-                } else if has_single_hyphen_range(&text) {
+                }
+                if has_single_hyphen_range(&text) {
                     push(
                         "STYLE002",
                         format!("page range '{}' uses a single hyphen", text.trim()),
@@ -267,7 +272,7 @@ fn check_entry(
             "doi" => match Doi::parse(&text) {
                 Err(error) => push(
                     "ID001",
-                    format!("'{}' is not a DOI: {error}", text.trim()),
+                    error.to_string(),
                     "a DOI looks like 10.1234/suffix; check for a cut or mistyped value",
                 ),
                 Ok(doi) => {
@@ -368,6 +373,14 @@ fn is_empty_value(value: &Value) -> bool {
 
 /// Whether the whole value is a placeholder.
 fn is_placeholder(text: &str) -> bool {
+    // Placeholders are short, or start like "Lorem ipsum": most values are
+    // neither and cost no allocation.
+    let trimmed = text.trim_matches(|c: char| c == '{' || c == '}' || c.is_whitespace());
+    if trimmed.len() > 11
+        && !trimmed.get(..5).is_some_and(|s| s.eq_ignore_ascii_case("lorem"))
+    {
+        return false;
+    }
     let plain: String = text
         .chars()
         .filter(|c| *c != '{' && *c != '}')

@@ -6,7 +6,6 @@ use std::collections::{HashMap, HashSet};
 
 use super::{Finding, Places};
 use crate::doi::Doi;
-use crate::doi::discover::title_similarity;
 use crate::link::resolve::fold;
 use crate::model::Entry;
 use crate::tex;
@@ -28,12 +27,53 @@ const TITLE_FIELDS: &[&str] = &[
 ];
 
 /// The file rules over the entries of one file.
-pub fn check(entries: &[Entry], places: &dyn Places, file: &str) -> Vec<Finding> {
+pub fn check(
+    entries: &[Entry],
+    places: &(dyn Places + Sync),
+    file: &str,
+) -> Vec<Finding> {
     let mut out = Vec::new();
+    keys_differing_in_case(entries, places, file, &mut out);
     duplicates(entries, places, file, &mut out);
     cross_references(entries, places, file, &mut out);
     case_protection(entries, places, file, &mut out);
     out
+}
+
+/// BIB003 for keys that differ only in case: biber takes them for one key.
+fn keys_differing_in_case(
+    entries: &[Entry],
+    places: &dyn Places,
+    file: &str,
+    out: &mut Vec<Finding>,
+) {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (idx, entry) in entries.iter().enumerate() {
+        if entry.key.is_empty() {
+            continue;
+        }
+        let lower = entry.key.to_lowercase();
+        if let Some(&first) = seen.get(&lower) {
+            let other = &entries[first];
+            out.push(
+                Finding::new(
+                    "BIB003",
+                    file,
+                    places.entry(idx, entry),
+                    format!(
+                        "key '{}' differs from '{}' (line {}) only in case; biber takes them for one key",
+                        entry.key,
+                        other.key,
+                        places.entry(first, other).line
+                    ),
+                )
+                .with_key(&entry.key)
+                .with_help("give one of the entries another key"),
+            );
+        } else {
+            seen.insert(lower, idx);
+        }
+    }
 }
 
 fn duplicates(
@@ -74,43 +114,134 @@ fn duplicates(
         }
     }
     // Same year and first author: compare titles within each such group.
-    let mut groups: HashMap<(i32, String), Vec<(usize, String)>> = HashMap::new();
+    // Trigrams are worked out once per title, and only for groups of two or more.
+    let mut by_author_year: HashMap<(i32, String), Vec<usize>> = HashMap::new();
     for (idx, entry) in entries.iter().enumerate() {
-        let (Some(year), Some(family), Some(title)) =
+        if let (Some(year), Some(family), Some(_)) =
             (entry.year(), entry.first_family(), entry.text("title"))
-        else {
-            continue;
-        };
-        let plain = tex::to_plain(title, false);
-        let folded_title = fold_title(&plain);
-        if folded_title.is_empty() {
-            continue;
-        }
-        let group = groups.entry((year, fold(family))).or_default();
-        let earlier = group.iter().find(|(_, other)| {
-            *other == folded_title || title_similarity(other, &folded_title) >= SAME_TITLE
-        });
-        if let Some(&(first, _)) = earlier
-            && !paired.contains(&(first, idx))
         {
-            out.push(
-                Finding::new(
-                    "DUP002",
-                    file,
-                    places.entry(idx, entry),
-                    format!(
-                        "'{}' looks like the same work as '{}' (line {}): same first author, year and title",
-                        entry.key,
-                        entries[first].key,
-                        places.entry(first, &entries[first]).line
-                    ),
-                )
-                .with_key(&entry.key)
-                .with_help("merge the two entries, or make the titles tell the works apart"),
-            );
+            by_author_year.entry((year, fold(family))).or_default().push(idx);
         }
-        group.push((idx, folded_title));
     }
+    // Titles are folded only where a first author and year are shared.
+    let groups: Vec<Vec<(usize, String)>> = by_author_year
+        .into_values()
+        .filter(|group| group.len() > 1)
+        .map(|group| {
+            group
+                .into_iter()
+                .map(|idx| {
+                    let title = entries[idx].text("title").unwrap_or_default();
+                    (idx, fold_title(&tex::to_plain(title, false)))
+                })
+                .filter(|(_, title)| !title.is_empty())
+                .collect()
+        })
+        .collect();
+    // Within a group, a pair is compared only when the two titles share
+    // their first or their last BLOCK characters: titles "differing by a few
+    // characters" do, and a large group costs no quadratic comparison.
+    let mut found: Vec<(usize, usize)> = Vec::new();
+    for group in groups.iter().filter(|group| group.len() > 1) {
+        let mut by_end: HashMap<(bool, &str), Vec<usize>> = HashMap::new();
+        let mut grams: HashMap<usize, Vec<[u8; 3]>> = HashMap::new();
+        for (later, (_, title)) in group.iter().enumerate() {
+            let ends = [(false, head(title)), (true, tail(title))];
+            let mut candidates: Vec<usize> = ends
+                .iter()
+                .filter_map(|end| by_end.get(end))
+                .flatten()
+                .copied()
+                .collect();
+            candidates.sort_unstable();
+            candidates.dedup();
+            let mut similar = |first: usize| {
+                if group[first].1 == *title {
+                    return true;
+                }
+                let a = grams
+                    .entry(first)
+                    .or_insert_with(|| trigrams(&group[first].1))
+                    .clone();
+                let b = grams.entry(later).or_insert_with(|| trigrams(title));
+                dice(&a, b) >= SAME_TITLE
+            };
+            if let Some(first) = candidates.into_iter().find(|&first| similar(first)) {
+                found.push((group[first].0, group[later].0));
+            }
+            for end in ends {
+                by_end.entry(end).or_default().push(later);
+            }
+        }
+    }
+    found.sort_unstable_by_key(|&(_, later)| later);
+    for (first, idx) in found {
+        if paired.contains(&(first, idx)) {
+            continue;
+        }
+        let entry = &entries[idx];
+        out.push(
+            Finding::new(
+                "DUP002",
+                file,
+                places.entry(idx, entry),
+                format!(
+                    "'{}' looks like the same work as '{}' (line {}): same first author, year and title",
+                    entry.key,
+                    entries[first].key,
+                    places.entry(first, &entries[first]).line
+                ),
+            )
+            .with_key(&entry.key)
+            .with_help("merge the two entries, or make the titles tell the works apart"),
+        );
+    }
+}
+
+/// Characters of a title's start and end that near-identical titles share.
+const BLOCK: usize = 12;
+
+fn head(title: &str) -> &str {
+    title.char_indices().nth(BLOCK).map_or(title, |(idx, _)| &title[..idx])
+}
+
+fn tail(title: &str) -> &str {
+    let n = title.chars().count();
+    if n <= BLOCK {
+        return title;
+    }
+    title.char_indices().nth(n - BLOCK).map_or(title, |(idx, _)| &title[idx..])
+}
+
+/// The distinct character trigrams of a folded title (padded with spaces), sorted.
+fn trigrams(folded: &str) -> Vec<[u8; 3]> {
+    let padded = format!(" {folded} ");
+    let mut grams: Vec<[u8; 3]> =
+        padded.as_bytes().windows(3).map(|w| [w[0], w[1], w[2]]).collect();
+    grams.sort_unstable();
+    grams.dedup();
+    grams
+}
+
+/// Dice coefficient of two sorted trigram sets, as
+/// [`crate::doi::discover::title_similarity`] computes it for two titles.
+fn dice(a: &[[u8; 3]], b: &[[u8; 3]]) -> f64 {
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let (mut i, mut j, mut common) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    2.0 * common as f64 / (a.len() + b.len()) as f64
 }
 
 /// Lower-case letters and digits, words joined by one space.
@@ -246,6 +377,13 @@ fn cased_words(text: &str) -> Vec<(String, bool)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dice_agrees_with_the_title_similarity_of_discover() {
+        let (a, b) = ("the dna of cities", "the dna of citie");
+        let expected = crate::doi::discover::title_similarity(a, b);
+        assert!((dice(&trigrams(a), &trigrams(b)) - expected).abs() < 1e-9);
+    }
 
     #[test]
     fn words_with_inner_capitals_and_their_protection() {

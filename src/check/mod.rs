@@ -112,8 +112,8 @@ impl Finding {
 pub struct Checked {
     /// Every finding, in file order.
     pub findings: Vec<Finding>,
-    /// Entries read.
-    pub entries: usize,
+    /// The entries read, in file order.
+    pub entries: Vec<Entry>,
 }
 
 /// What checks of bibliographies need beyond the file.
@@ -132,17 +132,33 @@ pub fn check_bib(text: &str, file: &str, options: &Options) -> Checked {
         .diagnostics
         .into_iter()
         .map(|d| {
-            let key = places.key_at_line(&entries, d.line);
+            // A skipped duplicate is named in its message; others by their lines.
+            let key = match d.message.strip_prefix("duplicate key '") {
+                Some(rest) => rest.split('\'').next(),
+                None => places.key_at_line(&entries, d.line),
+            }
+            .map(str::to_string);
             let finding = Finding::from_diagnostic(d);
             match key {
-                Some(key) => finding.with_key(key),
+                Some(key) => finding.with_key(&key),
                 None => finding,
             }
         })
         .collect();
+    if entries.is_empty() && findings.is_empty() {
+        findings.push(
+            Finding::new(
+                "BIB007",
+                file,
+                Position::default(),
+                "no BibLaTeX entry in the file",
+            )
+            .with_help("a .bib file holds entries like '@article{key, title = {...}}'"),
+        );
+    }
     findings.extend(check_entries(&entries, &places, file, options));
     sort(&mut findings);
-    Checked { findings, entries: entries.len() }
+    Checked { findings, entries }
 }
 
 /// Checks a RIS file: the reader's findings, then every record as the
@@ -153,12 +169,10 @@ pub fn check_ris(text: &str, file: &str, options: &Options) -> Checked {
     let places = RisPlaces { entries: &entries };
     let mut findings: Vec<Finding> =
         parsed.diagnostics.into_iter().map(Finding::from_diagnostic).collect();
-    // RIS records have no keys: key patterns do not apply.
-    let _ = options;
-    let options = Options { key_pattern: None };
-    findings.extend(check_entries(&entries, &places, file, &options));
+    // RIS records have no keys yet, so KEY001 does not apply to them.
+    findings.extend(check_entries(&entries, &places, file, options));
     sort(&mut findings);
-    Checked { findings, entries: entries.len() }
+    Checked { findings, entries }
 }
 
 /// Entry and file rules over entries read from `file`.
@@ -168,8 +182,13 @@ pub fn check_entries(
     file: &str,
     options: &Options,
 ) -> Vec<Finding> {
-    let mut findings = entry::check_all(entries, places, file, options);
-    findings.extend(file::check(entries, places, file));
+    // The file rules on one thread while the entry rules take the others.
+    let (mut findings, whole_file) = std::thread::scope(|scope| {
+        let whole_file = scope.spawn(|| file::check(entries, places, file));
+        let findings = entry::check_all(entries, places, file, options);
+        (findings, whole_file.join().unwrap_or_default())
+    });
+    findings.extend(whole_file);
     findings
 }
 

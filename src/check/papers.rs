@@ -42,6 +42,12 @@ pub fn check_paper(text: &str, file: &str, store: &Store) -> PaperCheck {
             .then_some(reference.key.as_str())
     };
     let mut findings = Vec::new();
+    if paper.references.is_empty() {
+        findings.push(
+            Finding::new("REF001", file, Position::default(), "no reference list found")
+                .with_help("a paper lists its references under a heading such as '## References'"),
+        );
+    }
     let mut mismatches = paper.links.mismatches.iter();
     for diagnostic in linked.diagnostics {
         let mismatch =

@@ -62,7 +62,13 @@ pub const RULES: &[Rule] = &[
         "BIB006",
         "unbalanced-braces",
         Error,
-        "A '{' never closed or a '}' that closes nothing; the entry is skipped.",
+        "A '{' never closed (the entry is skipped) or a '}' that closes nothing.",
+    ),
+    rule(
+        "BIB007",
+        "no-entries",
+        Warning,
+        "A BibLaTeX file without a single entry (empty, or not BibLaTeX at all).",
     ),
     // RIS, from the RIS reader.
     rule("RIS001", "not-ris", Error, "The file holds no RIS tag line."),

@@ -87,6 +87,7 @@ pub fn run(context: &Context, args: &CheckArgs) -> Result<ExitCode, String> {
                 path,
                 *format,
                 *is_store,
+                args.online,
                 &mut report,
                 &mut dois,
             )?,
@@ -240,28 +241,34 @@ fn classify(
     path: &Path,
     named: bool,
 ) -> Result<Option<Target>, String> {
+    use std::io::Read;
     let name = context.display_path(path);
-    let bytes =
-        std::fs::read(path).map_err(|error| format!("{name}: cannot read: {error}"))?;
-    if looks_binary(&bytes) {
+    let cannot_read = |error: std::io::Error| format!("{name}: cannot read: {error}");
+    // The first 8 KB tell a binary file; the extension, else the content, the format.
+    let mut head = Vec::with_capacity(8192);
+    std::fs::File::open(path)
+        .and_then(|file| file.take(8192).read_to_end(&mut head))
+        .map_err(cannot_read)?;
+    if looks_binary(&head) {
         return Err(format!(
             "{name}: looks like a binary file, not a .bib, RIS file or paper; check the path"
         ));
     }
-    let text = String::from_utf8_lossy(&bytes);
-    match Format::detect(path, &text) {
+    let mut format = Format::detect(path, "");
+    if format.is_none() {
+        let bytes = std::fs::read(path).map_err(cannot_read)?;
+        format = Format::detect(path, &String::from_utf8_lossy(&bytes));
+    }
+    match format {
         Some(format @ (Format::Bib | Format::Ris)) => Ok(Some(Target::Bibliography {
             path: path.to_path_buf(),
             format,
             is_store: false,
         })),
+        // A text file named on the command line is a paper, with a reference
+        // list or without one (REF001).
         Some(Format::Document) => Ok(Some(Target::Paper(path.to_path_buf()))),
-        _ if bytes.iter().all(u8::is_ascii_whitespace) && named => {
-            Err(format!("{name}: the file is empty; nothing to check"))
-        }
-        _ if named => Err(format!(
-            "{name}: not a .bib or RIS file, nor a paper with a reference list; pass papers with --paper"
-        )),
+        _ if named => Ok(Some(Target::Paper(path.to_path_buf()))),
         _ => Ok(None),
     }
 }
@@ -304,22 +311,21 @@ fn check_bibliography(
     path: &Path,
     format: Format,
     is_store: bool,
+    online: bool,
     report: &mut Report,
     dois: &mut Vec<DoiToCheck>,
 ) -> Result<(), String> {
     let name = context.display_path(path);
     let bytes =
         std::fs::read(path).map_err(|error| format!("{name}: cannot read: {error}"))?;
-    let parsed = ingest_as(Some(format), path, &name, &bytes);
-    let decoding: Vec<Finding> = parsed
-        .diagnostics
-        .into_iter()
-        .filter(|d| d.code == "ENC001")
-        .map(Finding::from_diagnostic)
-        .collect();
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(error) => biblink::decode::decode(error.as_bytes(), &name).value,
+    let (text, decoding) = match String::from_utf8(bytes) {
+        Ok(text) => (text, Vec::new()),
+        Err(error) => {
+            let decoded = biblink::decode::decode(error.as_bytes(), &name);
+            let findings: Vec<Finding> =
+                decoded.diagnostics.into_iter().map(Finding::from_diagnostic).collect();
+            (decoded.value, findings)
+        }
     };
     let options = Options {
         key_pattern: (is_store || context.config.key_pattern_set)
@@ -330,11 +336,16 @@ fn check_bibliography(
         _ => check::check_bib(&text, &name, &options),
     };
     report.files += 1;
-    report.entries += checked.entries;
+    report.entries += checked.entries.len();
     report.findings.extend(decoding);
     report.findings.extend(checked.findings);
-    if let Ingested::Entries(_, entries) = parsed.value {
-        for entry in entries {
+    // The DOIs to ask registries about (--online).
+    if !online {
+        // The process exits soon: freeing 100k entries one by one takes
+        // longer (about half a second) than the OS needs to reclaim them.
+        std::mem::forget(checked.entries);
+    } else {
+        for entry in checked.entries {
             let Some(doi) = entry.text("doi").and_then(|d| Doi::parse(d).ok()) else {
                 continue;
             };
@@ -731,7 +742,7 @@ fn sarif(report: &Report) -> Json {
         .iter()
         .map(|finding| {
             let mut location = json!({
-                "artifactLocation": {"uri": finding.file.replace('\\', "/"), "uriBaseId": "%SRCROOT%"},
+                "artifactLocation": {"uri": uri_reference(&finding.file), "uriBaseId": "%SRCROOT%"},
             });
             if finding.line > 0 {
                 let mut region = json!({"startLine": finding.line});
@@ -779,6 +790,21 @@ fn sarif(report: &Report) -> Json {
             "results": results,
         }],
     })
+}
+
+/// A relative path as a URI reference: `/` separators, every byte but the
+/// unreserved characters and `/` percent-encoded (`my refs/a#1.bib` →
+/// `my%20refs/a%231.bib`).
+fn uri_reference(path: &str) -> String {
+    let mut out = String::new();
+    for byte in path.replace('\\', "/").bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }
 
 fn sarif_level(severity: Severity) -> &'static str {
