@@ -6,7 +6,7 @@ mod read;
 mod write;
 
 pub use names::{parse_name, parse_names, write_names};
-pub use read::{BibFile, EntrySpan, FieldSpan, parse, parse_with_spans};
+pub use read::{BibFile, EntrySpan, FieldSpan, parse, parse_continued, parse_with_spans};
 pub use write::{normalise_range, to_bib_string, write_entry};
 
 /// Whether `text` looks like BibLaTeX: an `@type{` or `@type(` line comes before

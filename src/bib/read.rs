@@ -49,19 +49,30 @@ pub struct FieldSpan {
 
 /// Parses BibLaTeX text read from `file`.
 pub fn parse(text: &str, file: &str) -> Parsed<BibFile> {
-    parse_inner(text, file, false).0
+    parse_inner(text, file, false, IndexMap::new()).0
 }
 
 /// Parses like [`parse`] and also returns where each entry of
 /// [`BibFile::entries`] and its fields are (one [`EntrySpan`] per entry).
 pub fn parse_with_spans(text: &str, file: &str) -> (Parsed<BibFile>, Vec<EntrySpan>) {
-    parse_inner(text, file, true)
+    parse_inner(text, file, true, IndexMap::new())
+}
+
+/// [`parse_with_spans`] of a text that continues another: `strings` are the
+/// `@string` macros the text before it defined.
+pub fn parse_continued(
+    text: &str,
+    file: &str,
+    strings: IndexMap<String, String>,
+) -> (Parsed<BibFile>, Vec<EntrySpan>) {
+    parse_inner(text, file, true, strings)
 }
 
 fn parse_inner(
     text: &str,
     file: &str,
     with_spans: bool,
+    strings: IndexMap<String, String>,
 ) -> (Parsed<BibFile>, Vec<EntrySpan>) {
     let mut reader = Reader {
         text,
@@ -69,7 +80,7 @@ fn parse_inner(
         pos: 0,
         file,
         lines: LineIndex::new(text),
-        out: BibFile::default(),
+        out: BibFile { strings, ..BibFile::default() },
         diagnostics: Vec::new(),
         keys: std::collections::HashMap::new(),
         previous_n_fields: 0,

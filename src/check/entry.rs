@@ -77,12 +77,13 @@ fn check_entry(
     // alias (@phdthesis, @techreport, ...) gives `type` a default.
     let type_from_alias =
         entry.entry_type != entry_type && matches!(entry_type, "thesis" | "report");
-    let has = |name: &str| {
-        (name == "type" && type_from_alias)
-            || entry.fields.iter().any(|(field, value)| {
-                model.resolve_field(field) == name && !is_empty_value(&value.value)
-            })
-    };
+    let present: Vec<&str> = entry
+        .fields
+        .iter()
+        .filter(|(_, field)| !is_empty_value(&field.value))
+        .map(|(name, _)| model.resolve_field(name))
+        .collect();
+    let has = |name: &str| (name == "type" && type_from_alias) || present.contains(&name);
     for required in model.mandatory(entry_type) {
         let missing = match required {
             Required::Field(field) => (!has(field)).then(|| format!("'{field}'")),
@@ -130,7 +131,11 @@ fn check_entry(
                 "biber ignores it for this type: move it or choose another type",
             );
         }
-        let raw = places.raw(idx, name);
+        // Only name lists are read from the source text (see the module doc).
+        let raw = match field.value {
+            Value::Names(_) => places.raw(idx, name),
+            Value::Text(_) => None,
+        };
         let text: std::borrow::Cow<'_, str> = match &field.value {
             Value::Text(text) => text.as_str().into(),
             Value::Names(names) => match raw {

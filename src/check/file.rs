@@ -6,9 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::{Finding, Places};
 use crate::doi::Doi;
-use crate::link::resolve::fold;
 use crate::model::Entry;
-use crate::tex;
 
 /// Titles at least this similar (trigram Dice) are the same title written
 /// twice; the same measure accepts a Crossref search hit at 0.8.
@@ -41,38 +39,49 @@ pub fn check(
 }
 
 /// BIB003 for keys that differ only in case: biber takes them for one key.
+/// Two such keys hold an upper-case letter between them, so only keys with
+/// one are lower-cased and looked up (generated keys are all lower case).
 fn keys_differing_in_case(
     entries: &[Entry],
     places: &dyn Places,
     file: &str,
     out: &mut Vec<Finding>,
 ) {
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    if !entries.iter().any(|e| e.key.chars().any(char::is_uppercase)) {
+        return;
+    }
+    let exact: HashMap<&str, usize> =
+        entries.iter().enumerate().map(|(idx, e)| (e.key.as_str(), idx)).collect();
+    let mut folded: HashMap<String, usize> = HashMap::new();
     for (idx, entry) in entries.iter().enumerate() {
-        if entry.key.is_empty() {
+        if !entry.key.chars().any(char::is_uppercase) {
             continue;
         }
         let lower = entry.key.to_lowercase();
-        if let Some(&first) = seen.get(&lower) {
-            let other = &entries[first];
-            out.push(
-                Finding::new(
-                    "BIB003",
-                    file,
-                    places.entry(idx, entry),
-                    format!(
-                        "key '{}' differs from '{}' (line {}) only in case; biber takes them for one key",
-                        entry.key,
-                        other.key,
-                        places.entry(first, other).line
-                    ),
-                )
-                .with_key(&entry.key)
-                .with_help("give one of the entries another key"),
-            );
-        } else {
-            seen.insert(lower, idx);
-        }
+        let first =
+            exact.get(lower.as_str()).copied().or_else(|| folded.get(&lower).copied());
+        folded.entry(lower).or_insert(idx);
+        // Reported on the later of the two.
+        let (first, idx) = match first {
+            Some(first) if first != idx => (first.min(idx), first.max(idx)),
+            _ => continue,
+        };
+        let (entry, other) = (&entries[idx], &entries[first]);
+        out.push(
+            Finding::new(
+                "BIB003",
+                file,
+                places.entry(idx, entry),
+                format!(
+                    "key '{}' differs from '{}' (line {}) only in case; biber takes them for one key",
+                    entry.key,
+                    other.key,
+                    places.entry(first, other).line
+                ),
+            )
+            .with_key(&entry.key)
+            .with_help("give one of the entries another key"),
+        );
     }
 }
 
@@ -82,7 +91,7 @@ fn duplicates(
     file: &str,
     out: &mut Vec<Finding>,
 ) {
-    let mut by_doi: HashMap<String, usize> = HashMap::new();
+    let mut by_doi: HashMap<String, usize, Fast> = HashMap::default();
     let mut paired: HashSet<(usize, usize)> = HashSet::new();
     for (idx, entry) in entries.iter().enumerate() {
         let Some(doi) = entry.text("doi").and_then(|d| Doi::parse(d).ok()) else {
@@ -115,12 +124,12 @@ fn duplicates(
     }
     // Same year and first author: compare titles within each such group.
     // Trigrams are worked out once per title, and only for groups of two or more.
-    let mut by_author_year: HashMap<(i32, String), Vec<usize>> = HashMap::new();
+    // Grouped by year and a 64-bit hash of the folded first author (two
+    // names of a file sharing one by chance is a one-in-10^10 event).
+    let mut by_author_year: HashMap<(i32, u64), Vec<usize>, Fast> = HashMap::default();
     for (idx, entry) in entries.iter().enumerate() {
-        if let (Some(year), Some(family), Some(_)) =
-            (entry.year(), entry.first_family(), entry.text("title"))
-        {
-            by_author_year.entry((year, fold(family))).or_default().push(idx);
+        if let (Some(year), Some(family)) = (entry.year(), entry.first_family()) {
+            by_author_year.entry((year, folded_hash(family))).or_default().push(idx);
         }
     }
     // Titles are folded only where a first author and year are shared.
@@ -131,8 +140,7 @@ fn duplicates(
             group
                 .into_iter()
                 .map(|idx| {
-                    let title = entries[idx].text("title").unwrap_or_default();
-                    (idx, fold_title(&tex::to_plain(title, false)))
+                    (idx, fold_title(entries[idx].text("title").unwrap_or_default()))
                 })
                 .filter(|(_, title)| !title.is_empty())
                 .collect()
@@ -244,14 +252,61 @@ fn dice(a: &[[u8; 3]], b: &[[u8; 3]]) -> f64 {
     2.0 * common as f64 / (a.len() + b.len()) as f64
 }
 
-/// Lower-case letters and digits, words joined by one space.
+/// Hashes with FNV-1a (see [`super::datamodel::Fnv`]): the maps here hold
+/// one key per entry and are looked up once per entry.
+type Fast = std::hash::BuildHasherDefault<super::datamodel::Fnv>;
+
+/// The FNV-1a hash of [`fold`]'s result, without building it.
+fn folded_hash(text: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut hasher = super::datamodel::Fnv::default();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            hasher.write_u8(c.to_ascii_lowercase() as u8);
+        } else if !c.is_ascii() && c.is_alphanumeric() {
+            for d in deunicode::deunicode_char(c).unwrap_or("").bytes() {
+                if d.is_ascii_alphanumeric() {
+                    hasher.write_u8(d.to_ascii_lowercase());
+                }
+            }
+        }
+    }
+    hasher.finish()
+}
+
+/// A title (BibLaTeX source form) as lower-case ASCII letters and digits,
+/// words joined by one space; TeX command names (`\emph`) are left out.
 fn fold_title(title: &str) -> String {
-    title
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(fold)
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut out = String::with_capacity(title.len());
+    let mut chars = title.chars().peekable();
+    let mut gap = false;
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            while chars.next_if(char::is_ascii_alphabetic).is_some() {}
+            gap = true;
+        } else if c.is_ascii_alphanumeric() {
+            if gap && !out.is_empty() {
+                out.push(' ');
+            }
+            gap = false;
+            out.push(c.to_ascii_lowercase());
+        } else if !c.is_ascii() && c.is_alphanumeric() {
+            if gap && !out.is_empty() {
+                out.push(' ');
+            }
+            gap = false;
+            out.extend(
+                deunicode::deunicode_char(c)
+                    .unwrap_or("")
+                    .chars()
+                    .filter(char::is_ascii_alphanumeric)
+                    .map(|d| d.to_ascii_lowercase()),
+            );
+        } else if c != '{' && c != '}' {
+            gap = true;
+        }
+    }
+    out
 }
 
 fn cross_references(
@@ -260,6 +315,12 @@ fn cross_references(
     file: &str,
     out: &mut Vec<Finding>,
 ) {
+    if !entries
+        .iter()
+        .any(|e| e.fields.contains_key("crossref") || e.fields.contains_key("xref"))
+    {
+        return;
+    }
     let keys: HashSet<&str> = entries.iter().map(|e| e.key.as_str()).collect();
     for (idx, entry) in entries.iter().enumerate() {
         for field in ["crossref", "xref"] {
@@ -377,6 +438,26 @@ fn cased_words(text: &str) -> Vec<(String, bool)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn titles_fold_without_markup() {
+        assert_eq!(
+            fold_title("The {DNA} of \\emph{Über} Cities: a Study"),
+            "the dna of uber cities a study"
+        );
+        assert_eq!(fold_title("Alibaba's bank"), "alibaba s bank");
+    }
+
+    #[test]
+    fn folded_hash_is_the_hash_of_fold() {
+        use crate::link::resolve::fold;
+        use std::hash::Hasher;
+        for name in ["Öztürk", "van der Berg", "O'Brien-Smith", "王"] {
+            let mut hasher = crate::check::datamodel::Fnv::default();
+            hasher.write(fold(name).as_bytes());
+            assert_eq!(folded_hash(name), hasher.finish(), "{name}");
+        }
+    }
 
     #[test]
     fn dice_agrees_with_the_title_similarity_of_discover() {

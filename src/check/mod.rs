@@ -125,11 +125,9 @@ pub struct Options {
 
 /// Checks a BibLaTeX file: syntax, every entry, the file as a whole.
 pub fn check_bib(text: &str, file: &str, options: &Options) -> Checked {
-    let (parsed, spans) = crate::bib::parse_with_spans(text, file);
+    let (entries, diagnostics, spans) = parse_halves(text, file);
     let places = BibPlaces { lines: LineIndex::new(text), text, spans };
-    let entries = parsed.value.entries;
-    let mut findings: Vec<Finding> = parsed
-        .diagnostics
+    let mut findings: Vec<Finding> = diagnostics
         .into_iter()
         .map(|d| {
             // A skipped duplicate is named in its message; others by their lines.
@@ -159,6 +157,136 @@ pub fn check_bib(text: &str, file: &str, options: &Options) -> Checked {
     findings.extend(check_entries(&entries, &places, file, options));
     sort(&mut findings);
     Checked { findings, entries }
+}
+
+/// Files larger than this are read in two halves at once.
+const PARALLEL_PARSE_BYTES: usize = 4 << 20;
+
+/// The entries, reader diagnostics and spans of a `.bib` text. A large file
+/// is read as two halves on two threads, split where an entry starts a line; the second half's lines and offsets are then moved after the
+/// first's, and a key of the second half that the first already used is
+/// reported and skipped, as the reader does within one text.
+fn parse_halves(text: &str, file: &str) -> (Vec<Entry>, Vec<Diagnostic>, Vec<EntrySpan>) {
+    let whole = || {
+        let (parsed, spans) = crate::bib::parse_with_spans(text, file);
+        (parsed.value.entries, parsed.diagnostics, spans)
+    };
+    let n_threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if text.len() < PARALLEL_PARSE_BYTES || n_threads < 2 {
+        return whole();
+    }
+    let Some(split) = entry_line_after(text, text.len() / 2) else {
+        return whole();
+    };
+    // `@string` macros: the second half is read knowing those the first
+    // defines, as long as they are all defined before the first of its
+    // entries that could use them (macros sit at the top of most files).
+    let needles: [&[u8]; 3] = [b"@string", b"@String", b"@STRING"];
+    if needles
+        .iter()
+        .any(|n| memchr::memmem::find(&text.as_bytes()[split..], n).is_some())
+    {
+        return whole();
+    }
+    let last_macro = needles
+        .iter()
+        .filter_map(|n| memchr::memmem::rfind(&text.as_bytes()[..split], n))
+        .max();
+    let strings = match last_macro {
+        None => Default::default(),
+        Some(at) => match entry_line_after(text, at) {
+            Some(end) if end <= split => {
+                crate::bib::parse(&text[..end], file).value.strings
+            }
+            _ => return whole(),
+        },
+    };
+    let (first_text, second_text) = text.split_at(split);
+    let ((first, first_spans), second) = std::thread::scope(|scope| {
+        let second =
+            scope.spawn(|| crate::bib::parse_continued(second_text, file, strings));
+        let first = crate::bib::parse_with_spans(first_text, file);
+        (first, second.join().ok())
+    });
+    // The reader does not panic; were it to, the whole text is read again here.
+    let Some((second, second_spans)) = second else {
+        return whole();
+    };
+    let line_offset = memchr::memchr_iter(b'\n', first_text.as_bytes()).count() as u32;
+    let mut entries = first.value.entries;
+    let mut diagnostics = first.diagnostics;
+    let mut spans = first_spans;
+    let first_keys: HashMap<String, u32> = entries
+        .iter()
+        .map(|e| (e.key.clone(), e.sources.first().map_or(0, |s| s.line_start)))
+        .collect();
+    let mut skipped = Vec::new();
+    for (mut entry, mut span) in second.value.entries.into_iter().zip(second_spans) {
+        for source in &mut entry.sources {
+            source.line_start += line_offset;
+            source.line_end += line_offset;
+        }
+        for field in entry.fields.values_mut() {
+            if let Some(origin) = &mut field.origin {
+                origin.line_start += line_offset;
+                origin.line_end += line_offset;
+            }
+        }
+        span.at += split;
+        span.key = span.key.start + split..span.key.end + split;
+        for field in &mut span.fields {
+            field.name = field.name.start + split..field.name.end + split;
+            field.value = field.value.start + split..field.value.end + split;
+        }
+        if let Some(first_line) = first_keys.get(&entry.key) {
+            skipped.push((entry.key.clone(), *first_line, span.key.start));
+            continue;
+        }
+        entries.push(entry);
+        spans.push(span);
+    }
+    let lines = LineIndex::new(text);
+    for (key, first_line, at) in skipped {
+        diagnostics.push(
+            Diagnostic::new(
+                "BIB003",
+                Severity::Error,
+                file,
+                lines.position(at),
+                format!("duplicate key '{key}' (first used on line {first_line}); this entry is skipped"),
+            )
+            .with_help("give one of the entries another key"),
+        );
+    }
+    diagnostics.extend(second.diagnostics.into_iter().map(|mut d| {
+        if d.line > 0 {
+            d.line += line_offset;
+        }
+        d
+    }));
+    (entries, diagnostics, spans)
+}
+
+/// The start of the first line at or after `from` that begins with
+/// `@word{` or `@word(` (an entry, not inside one as far as a line can tell).
+fn entry_line_after(text: &str, from: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut idx = from;
+    while let Some(newline) = memchr::memchr(b'\n', &bytes[idx..]) {
+        let start = idx + newline + 1;
+        let rest = &bytes[start..];
+        let word = rest.iter().skip(1).take_while(|b| b.is_ascii_alphabetic()).count();
+        if rest.first() == Some(&b'@')
+            && word > 0
+            && matches!(rest.get(1 + word), Some(b'{') | Some(b'('))
+            // A `@comment` or `@preamble` may hold anything: not there.
+            && !rest[1..1 + word].eq_ignore_ascii_case(b"comment")
+        {
+            return Some(start);
+        }
+        idx = start;
+    }
+    None
 }
 
 /// Checks a RIS file: the reader's findings, then every record as the
@@ -425,6 +553,41 @@ pub fn parse_severity(text: &str) -> Option<Severity> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn two_halves_read_as_the_whole() {
+        // Over PARALLEL_PARSE_BYTES: a key used in both halves, a broken
+        // entry and a stray brace in the second half.
+        let mut text = String::new();
+        let mut n = 0;
+        while text.len() < PARALLEL_PARSE_BYTES + 100_000 {
+            let key = if n == 30_000 { "k10".to_string() } else { format!("k{n}") };
+            text.push_str(&format!(
+                "@article{{{key},\n  author = {{Doe, J}},\n  title = {{Title {n} of {{DNA}}}},\n  date = {{2020}},\n}}\n\n"
+            ));
+            if n == 31_000 {
+                text.push_str("@article{broken,\n  title = {Never closed,\n\n}}\n");
+            }
+            n += 1;
+        }
+        assert!(text.len() / 2 < text.find("@article{k29999,").unwrap_or(0));
+        let (entries, diagnostics, spans) = parse_halves(&text, "big.bib");
+        let (whole, whole_spans) = crate::bib::parse_with_spans(&text, "big.bib");
+        let keys = |entries: &[Entry]| -> Vec<(String, u32)> {
+            entries.iter().map(|e| (e.key.clone(), e.sources[0].line_start)).collect()
+        };
+        assert_eq!(keys(&entries), keys(&whole.value.entries));
+        assert_eq!(entries, whole.value.entries);
+        assert_eq!(spans, whole_spans);
+        let codes = |diagnostics: &[Diagnostic]| {
+            let mut codes: Vec<(&str, u32, u32)> =
+                diagnostics.iter().map(|d| (d.code, d.line, d.column)).collect();
+            codes.sort_unstable();
+            codes
+        };
+        assert_eq!(codes(&diagnostics), codes(&whole.diagnostics));
+        assert!(codes(&diagnostics).iter().any(|c| c.0 == "BIB003"));
+    }
 
     #[test]
     fn strips_only_enclosing_delimiters() {

@@ -122,9 +122,7 @@ pub fn run(context: &Context, args: &CheckArgs) -> Result<ExitCode, String> {
         threshold.is_some_and(|t| report.findings.iter().any(|f| f.severity >= t));
     match format {
         CheckFormat::Text => print_text(context, &report, failed, fail_on),
-        CheckFormat::Json => {
-            super::output::print_json(&json_report(&report, failed, fail_on))
-        }
+        CheckFormat::Json => print_json_report(&report, failed, fail_on),
         CheckFormat::Github => print_github(&report, failed),
         CheckFormat::Sarif => super::output::print_json(&sarif(&report)),
     }
@@ -567,36 +565,83 @@ fn fail_on_name(fail_on: FailOn) -> &'static str {
 ///  "summary": {"files": 1, "entries": 36, "errors": 0, "warnings": 1, "infos": 0,
 ///              "by_rule": {"MODEL001": 1}, "fail_on": "error", "failed": false}}
 /// ```
-fn json_report(report: &Report, failed: bool, fail_on: FailOn) -> Json {
+fn print_json_report(report: &Report, failed: bool, fail_on: FailOn) {
+    #[derive(serde::Serialize)]
+    struct Document<'a> {
+        version: &'static str,
+        findings: Vec<JsonFinding<'a>>,
+        summary: Summary<'a>,
+    }
+    #[derive(serde::Serialize)]
+    struct JsonFinding<'a> {
+        rule: &'a str,
+        name: Option<&'static str>,
+        severity: &'static str,
+        file: &'a str,
+        line: u32,
+        column: u32,
+        message: &'a str,
+        key: Option<&'a str>,
+        help: Option<&'a str>,
+    }
+    #[derive(serde::Serialize)]
+    struct Summary<'a> {
+        files: usize,
+        entries: usize,
+        errors: usize,
+        warnings: usize,
+        infos: usize,
+        by_rule: BTreeMap<&'a str, usize>,
+        fail_on: &'static str,
+        failed: bool,
+    }
     let (errors, warnings, infos) = counts(&report.findings);
     let mut by_rule: BTreeMap<&str, usize> = BTreeMap::new();
     for finding in &report.findings {
         *by_rule.entry(finding.rule).or_default() += 1;
     }
-    json!({
-        "version": biblink::DATA_MODEL_VERSION,
-        "findings": report.findings.iter().map(|f| json!({
-            "rule": f.rule,
-            "name": f.name(),
-            "severity": f.severity.to_string(),
-            "file": f.file,
-            "line": f.line,
-            "column": f.column,
-            "message": f.message,
-            "key": f.key,
-            "help": f.help,
-        })).collect::<Vec<_>>(),
-        "summary": {
-            "files": report.files,
-            "entries": report.entries,
-            "errors": errors,
-            "warnings": warnings,
-            "infos": infos,
-            "by_rule": by_rule,
-            "fail_on": fail_on_name(fail_on),
-            "failed": failed,
+    let document = Document {
+        version: biblink::DATA_MODEL_VERSION,
+        findings: report
+            .findings
+            .iter()
+            .map(|f| JsonFinding {
+                rule: f.rule,
+                name: f.name(),
+                severity: severity_name(f.severity),
+                file: &f.file,
+                line: f.line,
+                column: f.column,
+                message: &f.message,
+                key: f.key.as_deref(),
+                help: f.help.as_deref(),
+            })
+            .collect(),
+        summary: Summary {
+            files: report.files,
+            entries: report.entries,
+            errors,
+            warnings,
+            infos,
+            by_rule,
+            fail_on: fail_on_name(fail_on),
+            failed,
         },
-    })
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    // A closed stdout (a pipe to `head`) is not an error of the check.
+    let _ = serde_json::to_writer_pretty(&mut out, &document);
+    let _ = writeln!(out);
+    let _ = out.flush();
+}
+
+fn severity_name(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        _ => "info",
+    }
 }
 
 fn summary_line(report: &Report) -> String {
