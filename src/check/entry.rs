@@ -168,7 +168,13 @@ fn check_entry(
             );
         }
         let kind = field_kind(name);
-        if matches!(kind, FieldKind::Literal | FieldKind::Names) {
+        // Text that is typeset: not keys of other entries (`crossref`,
+        // `ids`), options, keywords or code.
+        let typeset = !matches!(
+            model.datatype(data_name),
+            Some("entrykey" | "option" | "keyword" | "code")
+        );
+        if typeset && matches!(kind, FieldKind::Literal | FieldKind::Names) {
             if let Some(markup) = html_markup(&text) {
                 push(
                     "VALUE004",
@@ -790,6 +796,10 @@ mod tests {
         assert_eq!(unescaped_special("A \\& B $x_1^2$ \\url{a_b%}"), None);
         assert_eq!(unescaped_special("snake_case").as_deref(), Some("'_' outside math"));
         assert_eq!(unescaped_special("$x").as_deref(), Some("an unbalanced '$'"));
+        assert_eq!(
+            super::super::datamodel::model().datatype("crossref"),
+            Some("entrykey")
+        );
     }
 
     #[test]

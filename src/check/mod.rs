@@ -4,8 +4,8 @@
 //! What is checked where:
 //! - [`check_bib`] and [`check_ris`]: one file, through its reader (syntax
 //!   findings), then every entry against the BibLaTeX data model and the
-//!   value rules ([`entry`]), then the file as a whole (duplicate works,
-//!   broken cross-references, inconsistent case protection: [`file`]).
+//!   value rules (`entry`), then the file as a whole (duplicate works,
+//!   broken cross-references, inconsistent case protection: `file`).
 //! - [`papers`]: a paper's callouts against its reference list and the store.
 //! - [`sync`]: the store against what its recorded sources would build.
 //!
