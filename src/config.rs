@@ -132,21 +132,10 @@ impl Config {
         for source in &self.sources {
             let path = root.join(source);
             if path.is_dir() {
-                let listing = std::fs::read_dir(&path).map_err(|error| ConfigError {
+                let inside = files_in(&path).map_err(|error| ConfigError {
                     path: path.clone(),
                     message: error.to_string(),
                 })?;
-                let mut inside: Vec<PathBuf> = listing
-                    .filter_map(Result::ok)
-                    .map(|item| item.path())
-                    .filter(|item| item.is_file())
-                    .filter(|item| {
-                        !item
-                            .file_name()
-                            .is_some_and(|n| n.to_string_lossy().starts_with('.'))
-                    })
-                    .collect();
-                inside.sort();
                 files.extend(inside);
             } else if path.is_file() {
                 files.push(path);
@@ -159,4 +148,18 @@ impl Config {
         }
         Ok(files)
     }
+}
+
+/// The files directly inside `dir`, sorted, without hidden ones (`.name`).
+pub fn files_in(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut inside: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .map(|item| item.path())
+        .filter(|item| item.is_file())
+        .filter(|item| {
+            !item.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        })
+        .collect();
+    inside.sort();
+    Ok(inside)
 }

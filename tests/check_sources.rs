@@ -116,14 +116,7 @@ fn an_entry_no_source_gives_and_a_missing_source_are_reported() {
 
 /// Runs biblink with every registry pointed at the mock and a cache of the project's own.
 fn run_online(project: &Project, registries: &Registries, args: &[&str]) -> Output {
-    biblink(project.path())
-        .env("BIBLINK_CROSSREF_API", registries.url("api.crossref.org"))
-        .env("BIBLINK_DATACITE_API", registries.url("api.datacite.org"))
-        .env("BIBLINK_DOI_RESOLVER", registries.url("doi.org"))
-        .env("BIBLINK_CACHE_DIR", project.path().join("cache"))
-        .args(args)
-        .output()
-        .expect("run biblink")
+    registries.biblink(project.path()).args(args).output().expect("run biblink")
 }
 
 const ONLINE_BIB: &str = "\

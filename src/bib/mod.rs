@@ -1,7 +1,7 @@
 //! BibLaTeX files: a recovering reader, a deterministic writer, names and keys.
 
 pub mod key;
-mod names;
+pub(crate) mod names;
 mod read;
 mod write;
 

@@ -157,8 +157,9 @@ fn reads_back(written: &str, name: &Name) -> bool {
         && in_list[2] == other
 }
 
-/// Splits on the word `and` (any case) at brace depth 0.
-fn split_and(list: &str) -> Vec<&str> {
+/// Splits on the word `and` (any case) at brace depth 0, white space on
+/// both sides; the parts are trimmed, empty ones kept.
+pub(crate) fn split_and(list: &str) -> Vec<&str> {
     let bytes = list.as_bytes();
     let mut parts = Vec::new();
     let mut depth = 0usize;

@@ -698,7 +698,9 @@ fn url_problem(text: &str) -> Option<&'static str> {
 
 /// What is wrong with a name list as written, if anything.
 fn name_list_problem(raw: &str) -> Option<String> {
-    let parts = split_top_level_and(raw);
+    // Padded, so that a leading or trailing `and` splits off an empty name.
+    let padded = format!(" {raw} ");
+    let parts = crate::bib::names::split_and(&padded);
     if parts.len() > 1 && parts.iter().any(|part| part.trim().is_empty()) {
         return Some("an empty name (a doubled, leading or trailing 'and')".into());
     }
@@ -726,39 +728,6 @@ fn name_list_problem(raw: &str) -> Option<String> {
         }
     }
     None
-}
-
-/// Splits on the word `and` outside braces (any white space around it).
-fn split_top_level_and(raw: &str) -> Vec<&str> {
-    let bytes = raw.as_bytes();
-    let mut parts = Vec::new();
-    let mut depth = 0usize;
-    let mut start = 0;
-    let mut idx = 0;
-    while idx < bytes.len() {
-        match bytes[idx] {
-            b'{' => depth += 1,
-            b'}' => depth = depth.saturating_sub(1),
-            b'a' | b'A' if depth == 0 => {
-                let before_ok = idx == 0 || bytes[idx - 1].is_ascii_whitespace();
-                let word = bytes.get(idx..idx + 3);
-                let after_ok = bytes.get(idx + 3).is_none_or(|b| b.is_ascii_whitespace());
-                if before_ok
-                    && after_ok
-                    && word.is_some_and(|w| w.eq_ignore_ascii_case(b"and"))
-                {
-                    parts.push(&raw[start..idx]);
-                    start = idx + 3;
-                    idx += 3;
-                    continue;
-                }
-            }
-            _ => {}
-        }
-        idx += 1;
-    }
-    parts.push(&raw[start..]);
-    parts
 }
 
 fn count_top_level(text: &str, byte: u8) -> usize {

@@ -181,18 +181,8 @@ fn targets(context: &Context, args: &CheckArgs) -> Result<Vec<Target>, String> {
                 });
                 continue;
             }
-            let mut inside: Vec<PathBuf> = std::fs::read_dir(&absolute)
-                .map_err(|error| format!("{name}: cannot read: {error}"))?
-                .filter_map(Result::ok)
-                .map(|item| item.path())
-                .filter(|item| item.is_file())
-                .filter(|item| {
-                    !item
-                        .file_name()
-                        .is_some_and(|n| n.to_string_lossy().starts_with('.'))
-                })
-                .collect();
-            inside.sort();
+            let inside = biblink::config::files_in(&absolute)
+                .map_err(|error| format!("{name}: cannot read: {error}"))?;
             let before = targets.len();
             for file in inside {
                 if let Some(target) = classify(context, &file, false)? {

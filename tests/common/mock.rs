@@ -164,6 +164,18 @@ impl Registries {
         registries
     }
 
+    /// biblink run in `project_dir` with every registry pointed at these
+    /// servers and a cache of the project's own (`project_dir/cache`).
+    pub fn biblink(&self, project_dir: &std::path::Path) -> std::process::Command {
+        let mut command = super::biblink(project_dir);
+        command
+            .env("BIBLINK_CROSSREF_API", self.url("api.crossref.org"))
+            .env("BIBLINK_DATACITE_API", self.url("api.datacite.org"))
+            .env("BIBLINK_DOI_RESOLVER", self.url("doi.org"))
+            .env("BIBLINK_CACHE_DIR", project_dir.join("cache"));
+        command
+    }
+
     /// The base URL (`http://127.0.0.1:PORT`) standing in for `host`.
     pub fn url(&self, host: &str) -> String {
         self.server(host).uri()
