@@ -335,3 +335,32 @@ fn concurrent_imports_wait_for_each_other() {
         "every import landed"
     );
 }
+
+/// A reader that stops early (`biblink find title | head -1`) closes the
+/// pipe: biblink ends quietly with 0, without a panic message.
+#[test]
+fn a_closed_output_pipe_is_no_panic() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let project = Project::new();
+    // Far more output than a pipe buffers (64 KB): 3,000 entries found.
+    let bib: String =
+        (0..3000).map(|n| format!("@misc{{k{n}, title = {{Title {n}}}}}\n")).collect();
+    project.write("big.bib", bib);
+    assert!(project.run(&["import", "big.bib"]).status.success());
+    let mut child = common::biblink(project.path())
+        .args(["find", "title"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run biblink");
+    let mut first = String::new();
+    let stdout = child.stdout.take().expect("stdout");
+    BufReader::new(stdout).read_line(&mut first).expect("one line");
+    // The reader is gone: every later write meets a closed pipe.
+    assert!(first.starts_with('k'), "{first}");
+    let output = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+}

@@ -10,8 +10,10 @@ fuzz_target!(|bytes: &[u8]| {
     let options = biblink::check::Options {
         key_pattern: Some(biblink::bib::key::DEFAULT_PATTERN.to_string()),
     };
-    let n_lines = text.split('\n').count() as u32;
-    let lines: Vec<&str> = text.split('\n').collect();
+    // Lines end at `\r\n`, `\n` or a lone `\r`, as diagnostics count them.
+    let unified = text.replace("\r\n", "\n").replace('\r', "\n");
+    let lines: Vec<&str> = unified.split('\n').collect();
+    let n_lines = lines.len() as u32;
     for checked in [
         biblink::check::check_bib(text, "fuzz.bib", &options),
         biblink::check::check_ris(text, "fuzz.ris", &options),

@@ -142,8 +142,13 @@ fn targets(context: &Context, args: &CheckArgs) -> Result<Vec<Target>, String> {
                 is_store: true,
             });
         }
-        let sources =
-            context.config.source_files(&context.root).map_err(|e| e.to_string())?;
+        // Without a biblink.toml, the default sources (seeds/) may not exist.
+        let has_config = context.root.join(biblink::config::CONFIG_FILE).exists();
+        let sources = match context.config.source_files(&context.root) {
+            Ok(sources) => sources,
+            Err(_) if !has_config => Vec::new(),
+            Err(error) => return Err(error.to_string()),
+        };
         for path in sources {
             if let Some(target) = classify(context, &path, false)? {
                 targets.push(target);
@@ -389,9 +394,13 @@ fn sync_findings(
     // other file the provenance names, in order of first appearance.
     let mut files: Vec<String> = Vec::new();
     if project {
-        for path in
-            context.config.source_files(&context.root).map_err(|e| e.to_string())?
-        {
+        let has_config = context.root.join(biblink::config::CONFIG_FILE).exists();
+        let sources = match context.config.source_files(&context.root) {
+            Ok(sources) => sources,
+            Err(_) if !has_config => Vec::new(),
+            Err(error) => return Err(error.to_string()),
+        };
+        for path in sources {
             files.push(context.display_path(&path));
         }
     }
@@ -858,10 +867,8 @@ fn list_rules(context: &Context) -> ExitCode {
         })).collect::<Vec<_>>()));
     } else {
         for rule in RULES {
-            println!(
-                "{:<9} {:<8} {:<30} {}",
-                rule.id, rule.severity, rule.name, rule.summary
-            );
+            let severity = rule.severity.to_string();
+            println!("{:<9} {severity:<8} {:<30} {}", rule.id, rule.name, rule.summary);
         }
     }
     ExitCode::Success
