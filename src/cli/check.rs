@@ -607,7 +607,7 @@ fn print_json_report(report: &Report, failed: bool, fail_on: FailOn) {
             .map(|f| JsonFinding {
                 rule: f.rule,
                 name: f.name(),
-                severity: severity_name(f.severity),
+                severity: f.severity.as_str(),
                 file: &f.file,
                 line: f.line,
                 column: f.column,
@@ -633,14 +633,6 @@ fn print_json_report(report: &Report, failed: bool, fail_on: FailOn) {
     let _ = serde_json::to_writer_pretty(&mut out, &document);
     let _ = writeln!(out);
     let _ = out.flush();
-}
-
-fn severity_name(severity: Severity) -> &'static str {
-    match severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        _ => "info",
-    }
 }
 
 fn summary_line(report: &Report) -> String {
