@@ -4,7 +4,7 @@ use std::path::Path;
 
 use crate::diag::{Diagnostic, Parsed, Position, Severity};
 use crate::model::Entry;
-use crate::{bib, decode, reflist, ris};
+use crate::{bib, decode, endnote, reflist, ris};
 
 /// The formats biblink reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,6 +18,13 @@ pub enum Format {
     /// nor BibLaTeX, with a reference section (`## References`, ...) that
     /// lists at least one reference.
     Document,
+    /// EndNote XML (`<xml><records><record>`), detected by content.
+    EndNote,
+    /// CSL-JSON (`.json`, or a JSON array of objects with a `type`).
+    CslJson,
+    /// A JATS/NLM XML article (`.nxml`, an `<article>` root, or a `.xml`
+    /// file no other reader claims): its `<ref-list>`.
+    Jats,
 }
 
 impl Format {
@@ -28,14 +35,31 @@ impl Format {
         match extension.as_deref() {
             Some("ris") => return Some(Format::Ris),
             Some("bib" | "biblatex" | "bibtex") => return Some(Format::Bib),
+            Some("json") => return Some(Format::CslJson),
+            Some("nxml") => return Some(Format::Jats),
             _ => {}
         }
-        if ris::looks_like_ris(text) {
+        if crate::jats::looks_like_jats(text) {
+            return Some(Format::Jats);
+        }
+        if crate::csl::looks_like_csl_json(text) {
+            return Some(Format::CslJson);
+        }
+        // By content, not by extension: `.xml` may be JATS too. An empty
+        // `.xml` file is read as EndNote XML to be reported as empty.
+        if endnote::looks_like_endnote(text)
+            || (extension.as_deref() == Some("xml") && text.trim().is_empty())
+        {
+            Some(Format::EndNote)
+        } else if ris::looks_like_ris(text) {
             Some(Format::Ris)
         } else if bib::looks_like_bib(text) {
             Some(Format::Bib)
         } else if reflist::section::has_reference_section(text) {
             Some(Format::Document)
+        } else if extension.as_deref() == Some("xml") {
+            // Read as JATS to say what is wrong with it.
+            Some(Format::Jats)
         } else {
             None
         }
@@ -98,6 +122,21 @@ pub fn ingest_as(
             let parsed = reflist::parse_document_with(&text, name, &config);
             diagnostics.extend(parsed.diagnostics);
             parsed.value.into_iter().map(|reference| reference.entry).collect()
+        }
+        Format::EndNote => {
+            let parsed = endnote::parse(&text, name);
+            diagnostics.extend(parsed.diagnostics);
+            parsed.value
+        }
+        Format::CslJson => {
+            let parsed = crate::csl::from_csl_json(&text, name);
+            diagnostics.extend(parsed.diagnostics);
+            parsed.value
+        }
+        Format::Jats => {
+            let parsed = crate::jats::read_entries(&text, name);
+            diagnostics.extend(parsed.diagnostics);
+            parsed.value
         }
     };
     Parsed { value: Ingested::Entries(format, entries), diagnostics }

@@ -17,11 +17,14 @@
 pub mod bib;
 pub mod check;
 pub mod config;
+pub mod csl;
 pub mod decode;
 pub mod diag;
 pub mod doi;
+pub mod endnote;
 pub mod ids;
 pub mod ingest;
+pub mod jats;
 pub mod link;
 pub mod model;
 pub mod normalize;

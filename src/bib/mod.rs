@@ -1,10 +1,12 @@
 //! BibLaTeX files: a recovering reader, a deterministic writer, names and keys.
 
+pub mod bibtex;
 pub mod key;
 pub(crate) mod names;
 mod read;
 mod write;
 
+pub use bibtex::to_bibtex_string;
 pub use names::{parse_name, parse_names, write_names};
 pub use read::{BibFile, EntrySpan, FieldSpan, parse, parse_continued, parse_with_spans};
 pub use write::{normalise_range, to_bib_string, write_entry};

@@ -60,6 +60,9 @@
 //! - `biblink check` of the generated 100k-entry `.bib` (the binary, run in an
 //!   empty directory, `--format json` to /dev/null: read, parse with field
 //!   positions, every entry and file rule, the report): under 2 s;
+//! - importing the 25 dev JATS articles of `../shared/data/jats` through
+//!   the library (read, decode, XML, reference lists to entries, keys and
+//!   merge into an empty store; phase `jats`): under 0.2 s in total;
 //! - peak memory of every phase but the reference list's, the link's,
 //!   resolve's and check's (reported only): under 10 times its input.
 
@@ -85,8 +88,13 @@ const CHECK_SECONDS: f64 = 2.0;
 const KEY_PATTERN: &str = biblink::bib::key::DEFAULT_PATTERN;
 
 /// The phases that can be chosen on the command line, in the order they run.
-const PHASES: [&str; 8] =
-    ["ris", "import", "load", "bib", "reflist", "link", "resolve", "check"];
+const PHASES: [&str; 10] = [
+    "ris", "import", "load", "bib", "reflist", "link", "resolve", "check", "cite", "jats",
+];
+/// Importing the 25 dev JATS articles (read, parse, entries, merge), in seconds.
+const JATS_SECONDS: f64 = 0.2;
+/// `biblink cite KEY` of one key in the store of the 100k `.bib`, in seconds.
+const CITE_SECONDS: f64 = 0.1;
 const RESOLVE_SECONDS: f64 = 5.0;
 const RESOLVE_CACHED_SECONDS: f64 = 0.5;
 /// DOIs resolved over the network, and entries re-resolved from the cache.
@@ -157,7 +165,7 @@ impl Options {
                 "-h" | "--help" => {
                     println!(
                         "usage: biblink-bench [PHASE...] [--n 100000] [--paper-n 10000] [--data DIR] [--runs 3]\n\n\
-                         PHASE: ris, import, load, bib, reflist, link, resolve or all (the default).\n\n\
+                         PHASE: ris, import, load, bib, reflist, link, resolve, check, cite, jats or all (the default).\n\n\
                          Generates (or reuses) the RIS, .bib and paper workloads in DIR\n\
                          (default ./bench-data) with ../shared/tools/gen_corpus.py, then\n\
                          reports RIS parse throughput, import and load times, reference\n\
@@ -239,6 +247,10 @@ struct Measures {
     resolve_bytes: (u64, u64),
     /// `biblink check` of the generated `.bib`.
     check_cli: Option<Measure>,
+    /// `biblink cite KEY` in the store imported from the generated `.bib`.
+    cite_cli: Option<Measure>,
+    /// Importing the dev JATS articles through the library.
+    jats_lib: Option<Measure>,
 }
 
 fn run(options: &Options) -> Result<ExitCode, String> {
@@ -336,6 +348,16 @@ fn measure_all(
             let dir = fresh_dir(scratch, "check")?;
             run_cli_check(binary, &bib.path, &dir)
         })?);
+    }
+    if let (true, Some(binary), Some(bib)) =
+        (options.wants("cite"), &cli_binary, &inputs.bib)
+    {
+        measures.cite_cli = Some(measure_cite(binary, runs, &bib.path, scratch)?);
+    }
+    if options.wants("jats") {
+        eprintln!("measuring the import of the JATS articles ...");
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/jats");
+        measures.jats_lib = Some(best_of(runs, || run_child(&["jats", dir]))?);
     }
     Ok(measures)
 }
@@ -502,6 +524,28 @@ fn report(
             false,
         );
     }
+    if let (Some(cite), Some(bib)) = (&measures.cite_cli, &inputs.bib) {
+        all_pass &= table.row_with(
+            "cite, `biblink cite KEY` (apa, 100k-entry store)",
+            cite,
+            bib.bytes,
+            format!("{:.1} ms", cite.seconds * 1000.0),
+            format!("< {:.0} ms", CITE_SECONDS * 1000.0),
+            cite.seconds < CITE_SECONDS,
+            false,
+        );
+    }
+    if let Some(jats) = &measures.jats_lib {
+        all_pass &= table.row_with(
+            &format!("jats, import of {} articles (library)", fact(jats, "articles")),
+            jats,
+            fact(jats, "bytes").parse().unwrap_or(1),
+            format!("{} entries", fact(jats, "entries")),
+            format!("< {JATS_SECONDS} s"),
+            jats.seconds < JATS_SECONDS,
+            false,
+        );
+    }
     report.push_str(&table.render());
     let _ = writeln!(
         report,
@@ -511,7 +555,7 @@ fn report(
         let _ = writeln!(report, "\n{}", link_summary(link));
     }
     let _ = writeln!(report, "\nsteps of the fastest run of each phase:");
-    let phases: [(&str, &Option<Measure>); 11] = [
+    let phases: [(&str, &Option<Measure>); 13] = [
         ("RIS parse", &measures.ris_parse),
         ("import, library", &measures.import_lib),
         ("import, CLI", &measures.import_cli),
@@ -523,6 +567,8 @@ fn report(
         ("resolve, fresh", &measures.resolve_fresh),
         ("resolve, cached", &measures.resolve_cached),
         ("check, CLI", &measures.check_cli),
+        ("cite, CLI", &measures.cite_cli),
+        ("jats, library", &measures.jats_lib),
     ];
     for (name, measure) in phases {
         let Some(measure) = measure else { continue };
@@ -670,7 +716,8 @@ impl Inputs {
         let paper = dir.join(format!("n{}.md", options.n_references));
         let truth = dir.join(format!("n{}.cites.jsonl", options.n_references));
         let needs_ris = ["ris", "import", "load"].iter().any(|p| options.wants(p));
-        let needs_bib = options.wants("bib") || options.wants("check");
+        let needs_bib =
+            options.wants("bib") || options.wants("check") || options.wants("cite");
         let needs_paper = options.wants("reflist") || options.wants("link");
         let needs_truth = options.wants("link");
         if needs_ris && !ris.exists() {
@@ -978,6 +1025,53 @@ fn write_resolve_bib(path: &Path, n: usize) -> Result<(), String> {
 
 /// Runs `biblink --store STORE --quiet ARGS...` (not timed), in the store
 /// directory where no biblink.toml can change the configuration.
+/// The `cite` phase: the generated `.bib` imported once into a store (not
+/// timed), then `biblink --store STORE cite KEY` of a key from the middle of
+/// the store, timed from spawn to exit (formatted reference to nowhere).
+fn measure_cite(
+    binary: &Path,
+    runs: usize,
+    bib: &Path,
+    scratch: &Path,
+) -> Result<Measure, String> {
+    eprintln!("importing the .bib for `{} cite` ...", binary.display());
+    let store = fresh_dir(scratch, "cite-store")?;
+    let bib = std::fs::canonicalize(bib)
+        .map_err(|error| format!("{}: {error}", bib.display()))?;
+    run_cli_quiet(binary, &store, &["import", &bib.display().to_string()])?;
+    let text = std::fs::read_to_string(store.join(BIB_FILE))
+        .map_err(|error| format!("{}: {error}", store.join(BIB_FILE).display()))?;
+    let keys: Vec<&str> = text
+        .lines()
+        .filter(|line| line.starts_with('@'))
+        .filter_map(|line| {
+            line.split_once('{').map(|(_, rest)| rest.trim_end_matches(','))
+        })
+        .collect();
+    let key =
+        keys.get(keys.len() / 2).ok_or("the cite store has no entries")?.to_string();
+    eprintln!("measuring `{} cite {key}` ...", binary.display());
+    let mut measure = best_of(runs, || {
+        let started = Instant::now();
+        let child = Command::new(binary)
+            .current_dir(&store)
+            .arg("--store")
+            .arg(&store)
+            .args(["cite", &key, "--style", "apa"])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .map_err(|error| format!("cannot run {}: {error}", binary.display()))?;
+        let (success, peak_bytes, cpu_seconds) = wait_with_usage(child)?;
+        let seconds = started.elapsed().as_secs_f64();
+        if !success {
+            return Err(format!("{} cite {key} failed", binary.display()));
+        }
+        Ok(Measure { seconds, cpu_seconds, peak_bytes, ..Measure::default() })
+    })?;
+    measure.facts.push(("entries".into(), keys.len().to_string()));
+    Ok(measure)
+}
+
 fn run_cli_quiet(binary: &Path, store: &Path, args: &[&str]) -> Result<(), String> {
     let output = Command::new(binary)
         .current_dir(store)
@@ -1360,6 +1454,45 @@ fn run_phase(args: &[String]) -> Result<(), String> {
             println!("seconds {}", best.0.as_secs_f64());
             println!("cpu {}", best.1);
             println!("fact entries {n_entries}");
+        }
+        "jats" => {
+            // `biblink import` of every article of a directory (read, decode,
+            // the XML, the reference lists to entries, keys and merge into an
+            // empty store), minus printing and writing the store.
+            let dir = Path::new(arg(1)?);
+            let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+                .map_err(|error| {
+                    format!(
+                        "{}: {error} (the shared data checked out beside the project)",
+                        dir.display()
+                    )
+                })?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|e| e == "xml"))
+                .collect();
+            paths.sort();
+            let started = Instant::now();
+            let mut timer = Timer::new();
+            let (mut bytes_total, mut all) = (0, Vec::new());
+            for path in &paths {
+                let bytes = read(path)?;
+                bytes_total += bytes.len();
+                let name = path.display().to_string();
+                match ingest(path, &name, &bytes).value {
+                    Ingested::Entries(_, entries) => all.extend(entries),
+                    Ingested::Skipped => return Err(format!("{name}: not read as JATS")),
+                }
+            }
+            timer.step("read+parse");
+            let mut store = Store::new(KEY_PATTERN);
+            let (report, _) = store.import(all);
+            timer.step("normalise+keys+merge");
+            println!("seconds {}", started.elapsed().as_secs_f64());
+            println!("cpu {}", cpu_seconds() - cpu_started);
+            timer.print();
+            println!("fact articles {}", paths.len());
+            println!("fact entries {}", report.added + report.merged);
+            println!("fact bytes {bytes_total}");
         }
         "import" => {
             // What `biblink import` does, minus argument parsing and printing.

@@ -26,7 +26,7 @@ Examples:
 /// biblink: RIS, BibLaTeX and the reference lists of papers into one deterministic,
 /// diff-friendly BibLaTeX store.
 #[derive(Debug, Parser)]
-#[command(name = "biblink", version = concat!(env!("CARGO_PKG_VERSION"), " (data model ", "1", ")"), about, after_help = AFTER_HELP)]
+#[command(name = "biblink", version = version(), about, after_help = AFTER_HELP)]
 pub struct Cli {
     /// The store directory [default: `store` in biblink.toml, else refs]
     #[arg(long, global = true, value_name = "DIR")]
@@ -39,6 +39,10 @@ pub struct Cli {
     /// Print only errors
     #[arg(long, short, global = true)]
     pub quiet: bool,
+
+    /// Print extra detail on stderr: files read, entries loaded, timings
+    #[arg(long, short, global = true, conflicts_with = "quiet")]
+    pub verbose: bool,
 
     #[command(subcommand)]
     pub command: Command,
@@ -326,7 +330,57 @@ pub enum Command {
         /// Words to look for
         #[arg(required = true)]
         query: Vec<String>,
+        /// Print the matches as formatted references (see `biblink cite`)
+        #[arg(long)]
+        cite: bool,
+        /// Citation style of --cite: a bundled name or a .csl file
+        #[arg(long, value_name = "STYLE", default_value = "apa", requires = "cite")]
+        style: String,
     },
+    /// Print formatted references (or in-text citations) of entries
+    ///
+    /// Formats with hayagriva's CSL processor and its bundled styles: apa,
+    /// chicago-author-date, ieee, harvard (Cite Them Right), mla; or any CSL 1.0
+    /// style file (`--style my.csl`). Prints one reference-list entry a line, in
+    /// the order of the KEYs given; --in-text prints the in-text citation of all
+    /// KEYs together instead. Exit 1 if a KEY is not in the store; exit 2 for an
+    /// unknown style name or a style file that does not parse.
+    ///
+    /// Examples:
+    ///   biblink cite chong2019cashless
+    ///   biblink cite chong2019cashless hong2017networking --style ieee --format html
+    ///   biblink cite chong2019cashless --in-text --style chicago-author-date
+    #[command(verbatim_doc_comment)]
+    Cite {
+        /// Keys of the entries to cite
+        #[arg(required = true, value_name = "KEY")]
+        keys: Vec<String>,
+        /// Citation style: apa, chicago-author-date, ieee, harvard, mla, or a .csl file
+        #[arg(long, value_name = "STYLE", default_value = "apa")]
+        style: String,
+        /// Output markup: plain text, HTML (<i>...</i>) or markdown (*...*)
+        #[arg(long, value_enum, default_value_t = CiteFormat::Text)]
+        format: CiteFormat,
+        /// Print the in-text citation instead of the reference-list entries
+        #[arg(long)]
+        in_text: bool,
+    },
+    /// Print a shell completion script on stdout
+    ///
+    /// Examples:
+    ///   biblink completions bash > ~/.local/share/bash-completion/completions/biblink
+    ///   biblink completions zsh > ~/.zfunc/_biblink
+    ///   biblink completions fish > ~/.config/fish/completions/biblink.fish
+    #[command(verbatim_doc_comment)]
+    Completions {
+        /// The shell
+        #[arg(value_enum)]
+        shell: CompletionShell,
+    },
+    /// Print the manual page (roff) on stdout
+    ///
+    /// Example: biblink man > biblink.1 && man ./biblink.1
+    Man,
     /// Parse a free-text reference and print it as BibLaTeX (or JSON with --json)
     ///
     /// The reference is read as in a paper's reference list (markdown italics,
@@ -452,6 +506,27 @@ pub enum EvalTarget {
         #[arg(long)]
         problems: bool,
     },
+    /// The JATS XML reader against gold papers
+    ///
+    /// DIR holds `<id>.xml` articles (../shared/data/jats); the gold of each is
+    /// `<id>/gold.json` under --gold (default: DIR/../papers). Prints the share
+    /// of equal structured values of the references (authors, year, title,
+    /// container, volume, issue, pages, DOI) and the share of gold callouts
+    /// whose printed text and target ids the linker reproduces.
+    ///
+    /// Example: biblink eval jats ../shared/data/jats
+    #[command(verbatim_doc_comment)]
+    Jats {
+        /// Directory of JATS articles
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+        /// Directory of the gold papers
+        #[arg(long, value_name = "DIR")]
+        gold: Option<PathBuf>,
+        /// List every difference
+        #[arg(long)]
+        problems: bool,
+    },
 }
 
 /// Whose value wins in `biblink resolve`.
@@ -470,6 +545,43 @@ pub enum ExportFormat {
     Biblatex,
     /// A JSON array of entries (the shape of every --json output)
     Json,
+    /// RIS records (LF line endings), as reference managers import them
+    Ris,
+    /// Legacy BibTeX for natbib/bibtex users (journal, year/month, number, address; ASCII)
+    Bibtex,
+    /// CSL-JSON, for pandoc, Zotero and citeproc processors
+    CslJson,
+}
+
+/// Output markup of `biblink cite`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CiteFormat {
+    /// Plain text
+    Text,
+    /// HTML (<i> for italics)
+    Html,
+    /// Markdown (*...* for italics)
+    Markdown,
+}
+
+/// Shells of `biblink completions`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
+}
+
+/// `biblink --version`: the crate version and the data-model version of the store.
+fn version() -> &'static str {
+    static VERSION: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    VERSION.get_or_init(|| {
+        format!(
+            "{} (data model {})",
+            env!("CARGO_PKG_VERSION"),
+            biblink::DATA_MODEL_VERSION
+        )
+    })
 }
 
 /// Output formats of `biblink check`.

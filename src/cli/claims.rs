@@ -47,6 +47,19 @@ pub fn analyze_path(
             (decoded.value, decoded.diagnostics)
         }
     };
+    if is_jats(path, &text) {
+        let linked = biblink::jats::analyze(&text, &name, |entries: &[Entry]| {
+            let (report, _) = store.import(entries.to_vec());
+            report.keys
+        });
+        diagnostics.extend(linked.diagnostics);
+        let Some(value) = linked.value else {
+            // Not a readable article: nothing to link (exit 2, nothing written).
+            let rendered: Vec<String> = diagnostics.iter().map(|d| d.render()).collect();
+            return Err(rendered.join("\n"));
+        };
+        return Ok(Analyzed { text, linked: Parsed { value, diagnostics } });
+    }
     let mut linked = analyze(&text, &name, |entries: &[Entry]| {
         let (report, _) = store.import(entries.to_vec());
         report.keys
@@ -54,6 +67,26 @@ pub fn analyze_path(
     diagnostics.append(&mut linked.diagnostics);
     linked.diagnostics = diagnostics;
     Ok(Analyzed { text, linked })
+}
+
+/// Whether `path` is read as a JATS XML article: `.xml`/`.nxml`, or an
+/// `<article>` root whatever the name.
+fn is_jats(path: &Path, text: &str) -> bool {
+    let extension =
+        path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    matches!(extension.as_deref(), Some("xml" | "nxml"))
+        || biblink::jats::looks_like_jats(text)
+}
+
+/// A span of the document as printed: in a JATS file, tags dropped and
+/// entities decoded; elsewhere the text as it is.
+fn printed(document: &str, span: std::ops::Range<usize>) -> String {
+    let raw = &document[span];
+    if raw.contains(['<', '&']) && biblink::jats::looks_like_jats(document) {
+        biblink::jats::plain_text(raw)
+    } else {
+        raw.to_string()
+    }
 }
 
 /// The store to resolve keys against: the project's, or an empty one.
@@ -289,7 +322,7 @@ pub fn run_export_cited_by(
                 linked.file,
                 at.line,
                 at.column,
-                &analyzed.text[item.span.clone()],
+                printed(&analyzed.text, item.span.clone()),
                 item.status.as_str(),
                 if candidates.is_empty() {
                     String::new()
@@ -372,8 +405,11 @@ fn callout_json(
     callout: &Callout,
     locator: &mut Locator,
 ) -> Json {
-    let mut object =
-        span_json(locator, &document[callout.span.clone()], callout.span.clone());
+    let mut object = span_json(
+        locator,
+        &printed(document, callout.span.clone()),
+        callout.span.clone(),
+    );
     let sentence =
         span_json(locator, &callout.sentence.text, callout.sentence.span.clone());
     let map = object.as_object_mut().expect("object");
@@ -401,8 +437,11 @@ fn callout_json(
         .items
         .iter()
         .map(|item| {
-            let mut j =
-                span_json(locator, &document[item.span.clone()], item.span.clone());
+            let mut j = span_json(
+                locator,
+                &printed(document, item.span.clone()),
+                item.span.clone(),
+            );
             j["authors"] = Json::String(item.authors.clone());
             j["year"] = Json::String(item.year.clone());
             if let Some(l) = &item.locator {
@@ -541,7 +580,7 @@ fn print_claims_text(document: &str, linked: &Linked) {
             linked.file,
             at.line,
             at.column,
-            &document[callout.span.clone()],
+            printed(document, callout.span.clone()),
             if keys.is_empty() { "?".to_string() } else { keys.join(", ") },
             callout.status().as_str()
         );

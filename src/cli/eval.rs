@@ -40,6 +40,9 @@ pub fn run(context: &Context, target: &EvalTarget) -> Result<ExitCode, String> {
         EvalTarget::Attributions { gold, documents, problems } => {
             attributions(context, gold, documents, *problems)
         }
+        EvalTarget::Jats { dir, gold, problems } => {
+            jats(context, dir, gold.as_deref(), *problems)
+        }
     }
 }
 
@@ -379,4 +382,77 @@ fn scores_json(scores: &Scores) -> Json {
         "micro": {"precision": micro.precision(), "recall": micro.recall(), "f1": micro.f1(), "support": micro.support},
         "labels": labels,
     })
+}
+
+/// `biblink eval jats DIR`: the JATS reader against the gold papers.
+fn jats(
+    context: &Context,
+    dir: &std::path::Path,
+    gold: Option<&std::path::Path>,
+    problems: bool,
+) -> Result<ExitCode, String> {
+    let gold_dir = gold.map(PathBuf::from).unwrap_or_else(|| dir.join("../papers"));
+    let mut articles: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            matches!(p.extension().and_then(|e| e.to_str()), Some("xml" | "nxml"))
+        })
+        .collect();
+    articles.sort();
+    let started = Instant::now();
+    let mut scores = Vec::new();
+    for article in &articles {
+        let id = article
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let gold_file = gold_dir.join(&id).join("gold.json");
+        if !gold_file.is_file() {
+            continue;
+        }
+        let read = |p: &std::path::Path| {
+            std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))
+        };
+        scores.push(biblink::jats::eval::score_article(
+            &id,
+            &read(article)?,
+            &read(&gold_file)?,
+        )?);
+    }
+    if scores.is_empty() {
+        return Err(format!(
+            "{}: no <id>.xml with {}/<id>/gold.json",
+            dir.display(),
+            gold_dir.display()
+        ));
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let (values, callouts) = biblink::jats::eval::totals(&scores);
+    if context.json {
+        let per: Vec<Json> = scores
+            .iter()
+            .map(|s| {
+                let mut j = json!({"id": s.id, "values": {"equal": s.values.0, "total": s.values.1},
+                    "callouts": {"reproduced": s.callouts.0, "gold": s.callouts.1, "found": s.callouts.2}});
+                if problems {
+                    j["problems"] = json!(s.problems);
+                }
+                j
+            })
+            .collect();
+        super::output::print_json(&json!({
+            "articles": per, "values_equal": values, "callouts_reproduced": callouts, "seconds": seconds,
+        }));
+    } else {
+        print!("{}", biblink::jats::eval::render(&scores, seconds));
+        if problems {
+            for s in &scores {
+                for problem in &s.problems {
+                    println!("{}: {problem}", s.id);
+                }
+            }
+        }
+    }
+    Ok(ExitCode::Success)
 }

@@ -35,6 +35,15 @@ pub fn run(
         let array =
             serde_json::Value::Array(selected.iter().map(|e| entry_json(e)).collect());
         serde_json::to_string_pretty(&array).unwrap_or_default() + "\n"
+    } else if format == ExportFormat::Ris {
+        let owned: Vec<Entry> = selected.into_iter().cloned().collect();
+        biblink::ris::to_ris_string(&owned)
+    } else if format == ExportFormat::CslJson {
+        let owned: Vec<Entry> = selected.into_iter().cloned().collect();
+        biblink::csl::to_csl_json(&owned)
+    } else if format == ExportFormat::Bibtex {
+        let owned: Vec<Entry> = selected.into_iter().cloned().collect();
+        biblink::bib::to_bibtex_string(&owned)
     } else {
         let owned: Vec<Entry> = selected.into_iter().cloned().collect();
         biblink::bib::to_bib_string(&owned)

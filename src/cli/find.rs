@@ -6,10 +6,26 @@ use biblink::tex;
 use super::output::{entry_json, print_json};
 use super::{Context, ExitCode};
 
-pub fn run(context: &Context, query: &str) -> Result<ExitCode, String> {
+pub fn run(
+    context: &Context,
+    query: &str,
+    cite: Option<&str>,
+) -> Result<ExitCode, String> {
+    let style = match cite.map(super::cite::load_style).transpose() {
+        Ok(style) => style,
+        Err(super::cite::StyleError(message)) => {
+            eprintln!("error: {message}");
+            return Ok(ExitCode::Failure);
+        }
+    };
     let store = context.read_store()?;
     let matches = store.find(query);
-    if context.json {
+    if let Some(style) = style {
+        let format = super::args::CiteFormat::Text;
+        for line in super::cite::format_entries(&matches, &style, format, false)? {
+            println!("{line}");
+        }
+    } else if context.json {
         print_json(&serde_json::Value::Array(
             matches.iter().map(|e| entry_json(e)).collect(),
         ));

@@ -3,6 +3,7 @@
 mod args;
 mod build;
 mod check;
+mod cite;
 mod claims;
 mod eval;
 mod exit;
@@ -12,6 +13,7 @@ mod import;
 mod output;
 mod parse;
 mod resolve;
+mod shell;
 mod show;
 
 use std::path::{Path, PathBuf};
@@ -108,7 +110,14 @@ pub fn run() -> ExitCode {
             },
         ),
         Command::Show { key } => show::run(&context, key),
-        Command::Find { query } => find::run(&context, &query.join(" ")),
+        Command::Find { query, cite, style } => {
+            find::run(&context, &query.join(" "), cite.then_some(style.as_str()))
+        }
+        Command::Cite { keys, style, format, in_text } => {
+            cite::run(&context, keys, style, *format, *in_text)
+        }
+        Command::Completions { shell } => shell::completions(*shell),
+        Command::Man => shell::man(),
         Command::Parse { reference } => parse::run(&context, reference),
         Command::Eval { target } => eval::run(&context, target),
     };
@@ -129,6 +138,8 @@ pub struct Context {
     pub store_dir: PathBuf,
     pub json: bool,
     pub quiet: bool,
+    /// `--verbose`: extra detail on stderr (files read, counts, timings).
+    pub verbose: bool,
 }
 
 impl Context {
@@ -137,7 +148,14 @@ impl Context {
             .map_err(|error| format!("current directory: {error}"))?;
         let config = Config::load(&root).map_err(|error| error.to_string())?;
         let store_dir = cli.store.clone().unwrap_or_else(|| root.join(&config.store));
-        Ok(Context { root, config, store_dir, json: cli.json, quiet: cli.quiet })
+        Ok(Context {
+            root,
+            config,
+            store_dir,
+            json: cli.json,
+            quiet: cli.quiet,
+            verbose: cli.verbose,
+        })
     }
 
     /// A path as it is recorded in provenance: relative to the project root when inside it.
@@ -155,8 +173,17 @@ impl Context {
             );
         })
         .map_err(|error| error.to_string())?;
+        let started = std::time::Instant::now();
         let parsed = Store::load(&self.store_dir, &self.config.key_pattern)
             .map_err(|error| error.to_string())?;
+        if self.verbose {
+            eprintln!(
+                "read {} entries from {} in {:.1} ms",
+                parsed.value.entries().len(),
+                self.store_dir.display(),
+                started.elapsed().as_secs_f64() * 1000.0
+            );
+        }
         if parsed.has_errors() {
             self.print_diagnostics(&parsed.diagnostics);
             return Err(format!(

@@ -3,9 +3,11 @@
 mod lex;
 mod parse;
 pub mod tags;
+pub mod write;
 
 pub use lex::{RawRecord, RawTag, records, split_tag_line};
-pub use parse::{parse, parse_name};
+pub use parse::{convert, parse, parse_name};
+pub use write::{to_ris_string, write_record};
 
 /// Whether `text` looks like RIS: among its first 50 non-blank lines there is a
 /// `TY` tag line.

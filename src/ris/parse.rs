@@ -118,7 +118,10 @@ struct Converter<'a> {
     doi_hint: Option<String>,
 }
 
-fn convert(
+/// Converts one raw record, lexed from RIS or built by another reader
+/// (EndNote XML), into an entry through the tag table; `None` (and an error)
+/// when it has no `TY` or no fields.
+pub fn convert(
     record: &RawRecord,
     file: &str,
     diagnostics: &mut Vec<Diagnostic>,
