@@ -217,6 +217,14 @@ fn the_seed_exports_the_33_works_it_cites() {
         !bib.contains("{dou2014") && !bib.contains("{ping2014"),
         "the uncited two are left out"
     );
+    // The same works in the other export formats (the format was once ignored here).
+    let out = project.run(&["export", "--cited-by", "report.txt", "--format", "ris"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out).lines().filter(|l| l.starts_with("TY  - ")).count(), 33);
+    let out =
+        project.run(&["export", "--cited-by", "report.txt", "--format", "csl-json"]);
+    let items: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("CSL-JSON");
+    assert_eq!(items.as_array().map(Vec::len), Some(33), "{items}");
 }
 
 #[test]

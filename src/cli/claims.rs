@@ -184,6 +184,19 @@ pub fn run_link(
     html: Option<&Path>,
     propose: bool,
 ) -> Result<ExitCode, String> {
+    if html.is_some()
+        && let Some(first) = files.first()
+        && first.extension().is_some_and(|e| {
+            e.eq_ignore_ascii_case("xml") || e.eq_ignore_ascii_case("nxml")
+        })
+    {
+        // The page shows the document's text with its callouts marked; for
+        // XML that would be markup. Refused before anything is written.
+        return Err(format!(
+            "{}: --html is made for markdown and text papers, not yet for JATS XML; run `biblink claims` on it instead",
+            first.display()
+        ));
+    }
     let (_lock, mut store) = context.lock_and_load()?;
     let mut analyzed = Vec::new();
     let mut proposed = 0;
@@ -297,7 +310,7 @@ pub fn run_export_cited_by(
     context: &Context,
     file: &Path,
     output: Option<&Path>,
-    json_format: bool,
+    format: super::args::ExportFormat,
 ) -> Result<ExitCode, String> {
     let mut store = store_or_empty(context)?;
     let analyzed = analyze_path(context, file, &mut store)?;
@@ -348,12 +361,7 @@ pub fn run_export_cited_by(
     }
     keys.sort_unstable();
     let entries: Vec<Entry> = keys.iter().filter_map(|k| store.get(k)).cloned().collect();
-    let text = if json_format || context.json {
-        let array: Vec<Json> = entries.iter().map(super::output::entry_json).collect();
-        serde_json::to_string_pretty(&Json::Array(array)).unwrap_or_default() + "\n"
-    } else {
-        biblink::bib::to_bib_string(&entries)
-    };
+    let text = super::export::render(format, context.json, &entries);
     match output {
         Some(path) => {
             biblink::store::write_atomic(path, text.as_bytes())

@@ -1,4 +1,5 @@
-//! `biblink export`: entries to stdout as BibLaTeX or JSON.
+//! `biblink export`: entries to stdout (or a file) as BibLaTeX, legacy BibTeX,
+//! RIS, CSL-JSON or biblink's JSON.
 
 use biblink::model::Entry;
 
@@ -31,27 +32,30 @@ pub fn run(
     if !missing.is_empty() {
         return Ok(ExitCode::Findings);
     }
-    let text = if format == ExportFormat::Json || context.json {
-        let array =
-            serde_json::Value::Array(selected.iter().map(|e| entry_json(e)).collect());
-        serde_json::to_string_pretty(&array).unwrap_or_default() + "\n"
-    } else if format == ExportFormat::Ris {
-        let owned: Vec<Entry> = selected.into_iter().cloned().collect();
-        biblink::ris::to_ris_string(&owned)
-    } else if format == ExportFormat::CslJson {
-        let owned: Vec<Entry> = selected.into_iter().cloned().collect();
-        biblink::csl::to_csl_json(&owned)
-    } else if format == ExportFormat::Bibtex {
-        let owned: Vec<Entry> = selected.into_iter().cloned().collect();
-        biblink::bib::to_bibtex_string(&owned)
-    } else {
-        let owned: Vec<Entry> = selected.into_iter().cloned().collect();
-        biblink::bib::to_bib_string(&owned)
-    };
+    let owned: Vec<Entry> = selected.into_iter().cloned().collect();
+    let text = render(format, context.json, &owned);
     match output {
         Some(path) => biblink::store::write_atomic(path, text.as_bytes())
             .map_err(|error| error.to_string())?,
         None => print!("{text}"),
     }
     Ok(ExitCode::Success)
+}
+
+/// `entries` in `format`; the global `--json` means biblink's JSON unless
+/// another format than the default was asked for.
+pub fn render(format: ExportFormat, json: bool, entries: &[Entry]) -> String {
+    match format {
+        ExportFormat::Biblatex if json => json_text(entries),
+        ExportFormat::Json => json_text(entries),
+        ExportFormat::Ris => biblink::ris::to_ris_string(entries),
+        ExportFormat::CslJson => biblink::csl::to_csl_json(entries),
+        ExportFormat::Bibtex => biblink::bib::to_bibtex_string(entries),
+        ExportFormat::Biblatex => biblink::bib::to_bib_string(entries),
+    }
+}
+
+fn json_text(entries: &[Entry]) -> String {
+    let array = serde_json::Value::Array(entries.iter().map(entry_json).collect());
+    serde_json::to_string_pretty(&array).unwrap_or_default() + "\n"
 }

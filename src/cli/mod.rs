@@ -50,12 +50,7 @@ pub fn run() -> ExitCode {
             import::run(&context, files, *strict, *reflist)
         }
         Command::Export { format, cited_by: Some(paper), output, .. } => {
-            claims::run_export_cited_by(
-                &context,
-                paper,
-                output.as_deref(),
-                *format == args::ExportFormat::Json,
-            )
+            claims::run_export_cited_by(&context, paper, output.as_deref(), *format)
         }
         Command::Export { format, keys, cited_by: None, output } => {
             export::run(&context, *format, keys, output.as_deref())
