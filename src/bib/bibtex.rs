@@ -19,23 +19,12 @@ use unicode_normalization::UnicodeNormalization;
 use crate::model::{Date, Entry, Name};
 use crate::tex;
 
-/// BibTeX month macros, January first.
-const MONTHS: [&str; 12] =
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
-
-/// Field names are padded to this width (as in the store).
-const NAME_WIDTH: usize = 12;
+use super::read::MONTHS;
+use super::write::NAME_WIDTH;
 
 /// Writes entries as BibTeX in the order given.
 pub fn to_bibtex_string(entries: &[Entry]) -> String {
-    let mut out = String::with_capacity(entries.len() * 512);
-    for (idx, entry) in entries.iter().enumerate() {
-        if idx > 0 {
-            out.push('\n');
-        }
-        write_bibtex_entry(entry, &mut out);
-    }
-    out
+    super::write::join_entries(entries, write_bibtex_entry)
 }
 
 /// The BibTeX entry type for an entry.

@@ -116,7 +116,8 @@ struct Failure {
 
 type Step<T> = Result<T, Failure>;
 
-const MONTHS: [&str; 12] =
+/// BibTeX's month macros, January first.
+pub(crate) const MONTHS: [&str; 12] =
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
 
 impl<'a> Reader<'a> {

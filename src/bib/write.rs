@@ -9,16 +9,21 @@ use crate::model::{Entry, FieldKind, Value, field_kind};
 use crate::tex;
 
 /// Field names are padded to this width.
-const NAME_WIDTH: usize = 12;
+pub(crate) const NAME_WIDTH: usize = 12;
 
 /// Writes entries in the order given.
 pub fn to_bib_string(entries: &[Entry]) -> String {
+    join_entries(entries, write_entry)
+}
+
+/// Entries written one after the other by `write`, a blank line between two.
+pub(crate) fn join_entries(entries: &[Entry], write: fn(&Entry, &mut String)) -> String {
     let mut out = String::with_capacity(entries.len() * 512);
     for (idx, entry) in entries.iter().enumerate() {
         if idx > 0 {
             out.push('\n');
         }
-        write_entry(entry, &mut out);
+        write(entry, &mut out);
     }
     out
 }

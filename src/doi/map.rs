@@ -398,44 +398,6 @@ pub fn publication_years(record: &Json) -> Vec<i32> {
 const CSL_DATE_KEYS: &[&str] =
     &["published-print", "issued", "published-online", "published", "posted", "approved"];
 
-/// ISO 639-1 codes and the `langid` biblatex knows them by.
-const LANGUAGES: &[(&str, &str)] = &[
-    ("en", "english"),
-    ("de", "ngerman"),
-    ("fr", "french"),
-    ("es", "spanish"),
-    ("it", "italian"),
-    ("pt", "portuguese"),
-    ("nl", "dutch"),
-    ("sv", "swedish"),
-    ("da", "danish"),
-    ("nb", "norsk"),
-    ("no", "norsk"),
-    ("nn", "nynorsk"),
-    ("fi", "finnish"),
-    ("pl", "polish"),
-    ("cs", "czech"),
-    ("sk", "slovak"),
-    ("sl", "slovene"),
-    ("hr", "croatian"),
-    ("sr", "serbian"),
-    ("hu", "magyar"),
-    ("ro", "romanian"),
-    ("bg", "bulgarian"),
-    ("ru", "russian"),
-    ("uk", "ukrainian"),
-    ("el", "greek"),
-    ("tr", "turkish"),
-    ("et", "estonian"),
-    ("lv", "latvian"),
-    ("lt", "lithuanian"),
-    ("ca", "catalan"),
-    ("gl", "galician"),
-    ("eu", "basque"),
-    ("la", "latin"),
-    ("he", "hebrew"),
-];
-
 /// Unwraps `{"status": …, "<key>": {…}}` (Crossref) or `{"<key>": {…}}`
 /// (DataCite) when the record is such an envelope.
 fn unwrap_envelope<'a>(record: &'a Json, key: &str) -> &'a Json {
@@ -867,8 +829,9 @@ impl Mapped {
         };
         let primary =
             language.split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase();
-        match LANGUAGES.iter().find(|(code, _)| *code == primary) {
-            Some((_, langid)) => self.entry.set_text("langid", *langid, None),
+        // The primary subtag only: registries' `en-US` is plain `english` here.
+        match crate::csl::table::langid_for_code(&primary) {
+            Some(langid) => self.entry.set_text("langid", langid, None),
             None => self.extra("language", language),
         }
     }
