@@ -67,6 +67,7 @@
 //!   resolve's and check's (reported only): under 10 times its input.
 
 use std::collections::{BTreeMap, VecDeque};
+use std::ffi::OsStr;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -880,47 +881,54 @@ fn run_cli_import(binary: &Path, ris: &Path, store: &Path) -> Result<Measure, St
 fn run_cli_claims(binary: &Path, paper: &Path, store: &Path) -> Result<Measure, String> {
     let paper = std::fs::canonicalize(paper)
         .map_err(|error| format!("{}: {error}", paper.display()))?;
-    let started = Instant::now();
-    // Run in the empty store directory, where no biblink.toml can change
-    // the configuration.
-    let child = Command::new(binary)
-        .current_dir(store)
-        .arg("--store")
-        .arg(store)
-        .args(["--json", "claims"])
-        .arg(&paper)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .map_err(|error| format!("cannot run {}: {error}", binary.display()))?;
-    let (success, peak_bytes, cpu_seconds) = wait_with_usage(child)?;
-    let seconds = started.elapsed().as_secs_f64();
-    if !success {
-        return Err(format!("{} claims failed", binary.display()));
-    }
-    Ok(Measure { seconds, cpu_seconds, peak_bytes, ..Measure::default() })
+    let args = [OsStr::new("--store"), store.as_os_str(), OsStr::new("--json")];
+    let args = [&args[..], &[OsStr::new("claims"), paper.as_os_str()]].concat();
+    time_cli(binary, store, &args, &[0])
 }
 
 /// `biblink check BIB --format json`, run in the empty directory `dir` (no
-/// biblink.toml there), its report thrown away; exit 0 or 1 (findings) is a run.
+/// biblink.toml there), its report thrown away; exit 0 or 1 (findings: the
+/// generated data has some) is a run.
 fn run_cli_check(binary: &Path, bib: &Path, dir: &Path) -> Result<Measure, String> {
     let bib = std::fs::canonicalize(bib)
         .map_err(|error| format!("{}: {error}", bib.display()))?;
+    let args = [
+        OsStr::new("check"),
+        OsStr::new("--format"),
+        OsStr::new("json"),
+        bib.as_os_str(),
+    ];
+    time_cli(binary, dir, &args, &[0, 1])
+}
+
+/// Runs `binary ARGS` in `dir`, where no biblink.toml can change the
+/// configuration, its output thrown away, timing the wall clock from spawn
+/// to exit; an exit code outside `accepted` is an error.
+fn time_cli(
+    binary: &Path,
+    dir: &Path,
+    args: &[&OsStr],
+    accepted: &[i32],
+) -> Result<Measure, String> {
     let started = Instant::now();
     let child = Command::new(binary)
         .current_dir(dir)
-        .args(["check", "--format", "json"])
-        .arg(&bib)
+        .args(args)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
         .map_err(|error| format!("cannot run {}: {error}", binary.display()))?;
     let (_, peak_bytes, cpu_seconds) = wait_with_usage(child)?;
     let seconds = started.elapsed().as_secs_f64();
-    // Exit 1 means findings (the generated data has some): also a run.
     let exit_code = LAST_EXIT_CODE.load(std::sync::atomic::Ordering::Relaxed);
-    if !matches!(exit_code, 0 | 1) {
-        return Err(format!("{} check exited with {exit_code}", binary.display()));
+    if !accepted.contains(&exit_code) {
+        let command: Vec<String> =
+            args.iter().map(|a| a.to_string_lossy().into_owned()).collect();
+        return Err(format!(
+            "{} {} exited with {exit_code}",
+            binary.display(),
+            command.join(" ")
+        ));
     }
     Ok(Measure { seconds, cpu_seconds, peak_bytes, ..Measure::default() })
 }

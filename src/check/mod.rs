@@ -245,14 +245,15 @@ fn parse_halves(text: &str, file: &str) -> (Vec<Entry>, Vec<Diagnostic>, Vec<Ent
         entries.push(entry);
         spans.push(span);
     }
-    let lines = LineIndex::new(text);
+    // Built only when a duplicate needs a position (one more pass over the text).
+    let lines = (!skipped.is_empty()).then(|| LineIndex::new(text));
     for (key, first_line, at) in skipped {
         diagnostics.push(
             Diagnostic::new(
                 "BIB003",
                 Severity::Error,
                 file,
-                lines.position(at),
+                lines.as_ref().map_or(Position::default(), |l| l.position(at)),
                 format!("duplicate key '{key}' (first used on line {first_line}); this entry is skipped"),
             )
             .with_help("give one of the entries another key"),

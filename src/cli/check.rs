@@ -50,6 +50,9 @@ struct Report {
     entries: usize,
     /// File texts, for the source lines under text findings.
     texts: HashMap<String, String>,
+    /// For each store `.bib` checked, the line of each key's entry (SYNC
+    /// findings point there without reading the file again).
+    store_lines: HashMap<String, HashMap<String, u32>>,
 }
 
 pub fn run(context: &Context, args: &CheckArgs) -> Result<ExitCode, String> {
@@ -103,7 +106,9 @@ pub fn run(context: &Context, args: &CheckArgs) -> Result<ExitCode, String> {
                 report.texts.insert(name, text);
             }
             Target::Sync { store_dir, project } => {
-                report.findings.extend(sync_findings(context, store_dir, *project)?);
+                let findings =
+                    sync_findings(context, store_dir, *project, &report.store_lines)?;
+                report.findings.extend(findings);
             }
         }
     }
@@ -142,14 +147,7 @@ fn targets(context: &Context, args: &CheckArgs) -> Result<Vec<Target>, String> {
                 is_store: true,
             });
         }
-        // Without a biblink.toml, the default sources (seeds/) may not exist.
-        let has_config = context.root.join(biblink::config::CONFIG_FILE).exists();
-        let sources = match context.config.source_files(&context.root) {
-            Ok(sources) => sources,
-            Err(_) if !has_config => Vec::new(),
-            Err(error) => return Err(error.to_string()),
-        };
-        for path in sources {
+        for path in project_sources(context)? {
             if let Some(target) = classify(context, &path, false)? {
                 targets.push(target);
             }
@@ -214,6 +212,17 @@ fn targets(context: &Context, args: &CheckArgs) -> Result<Vec<Target>, String> {
         targets.push(Target::Paper(absolute));
     }
     Ok(targets)
+}
+
+/// The configured source files; without a biblink.toml the default
+/// sources (seeds/) may not exist, and then there are none.
+fn project_sources(context: &Context) -> Result<Vec<PathBuf>, String> {
+    let has_config = context.root.join(biblink::config::CONFIG_FILE).exists();
+    match context.config.source_files(&context.root) {
+        Ok(sources) => Ok(sources),
+        Err(_) if !has_config => Ok(Vec::new()),
+        Err(error) => Err(error.to_string()),
+    }
 }
 
 fn absolute(context: &Context, path: &Path) -> PathBuf {
@@ -330,6 +339,14 @@ fn check_bibliography(
     };
     report.files += 1;
     report.entries += checked.entries.len();
+    if is_store {
+        let lines = checked
+            .entries
+            .iter()
+            .map(|e| (e.key.clone(), e.sources.first().map_or(0, |s| s.line_start)))
+            .collect();
+        report.store_lines.insert(name.clone(), lines);
+    }
     report.findings.extend(decoding);
     report.findings.extend(checked.findings);
     // The DOIs to ask registries about (--online).
@@ -372,6 +389,7 @@ fn sync_findings(
     context: &Context,
     store_dir: &Path,
     project: bool,
+    store_lines: &HashMap<String, HashMap<String, u32>>,
 ) -> Result<Vec<Finding>, String> {
     let loaded = Store::load(store_dir, &context.config.key_pattern)
         .map_err(|error| error.to_string())?;
@@ -382,25 +400,15 @@ fn sync_findings(
     let stored = loaded.value;
     let bib_path = store_dir.join(store::BIB_FILE);
     let bib_name = context.display_path(&bib_path);
-    let bib_text = std::fs::read_to_string(&bib_path)
-        .map_err(|error| format!("{bib_name}: cannot read: {error}"))?;
-    let lines: HashMap<String, u32> = biblink::bib::parse(&bib_text, &bib_name)
-        .value
-        .entries
-        .iter()
-        .map(|e| (e.key.clone(), e.sources.first().map_or(0, |s| s.line_start)))
-        .collect();
+    // The store's .bib is checked before its sources are compared: its
+    // entries' lines are known.
+    let empty = HashMap::new();
+    let lines = store_lines.get(&bib_name).unwrap_or(&empty);
     // The sources: the configured ones (for the project's store), then every
     // other file the provenance names, in order of first appearance.
     let mut files: Vec<String> = Vec::new();
     if project {
-        let has_config = context.root.join(biblink::config::CONFIG_FILE).exists();
-        let sources = match context.config.source_files(&context.root) {
-            Ok(sources) => sources,
-            Err(_) if !has_config => Vec::new(),
-            Err(error) => return Err(error.to_string()),
-        };
-        for path in sources {
+        for path in project_sources(context)? {
             files.push(context.display_path(&path));
         }
     }
@@ -448,7 +456,7 @@ fn sync_findings(
         return Ok(findings);
     }
     rebuilt.sort();
-    findings.extend(check_sync(&stored, &rebuilt, &bib_name, &lines));
+    findings.extend(check_sync(&stored, &rebuilt, &bib_name, lines));
     Ok(findings)
 }
 
