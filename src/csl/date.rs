@@ -68,7 +68,8 @@ pub fn from_csl(date: &Json) -> Result<Option<String>, DateShapeError> {
         let Some(start) = start else { return Ok(None) };
         let end = dates.get(1).and_then(|end| edtf_of_numbers(end, None));
         return Ok(Some(match end {
-            Some(end) if end != start => Date::range(
+            // A range with equal ends is kept as written.
+            Some(end) => Date::range(
                 &Date::parse(&start).map_err(|e| DateShapeError(e.to_string()))?,
                 &Date::parse(&end).map_err(|e| DateShapeError(e.to_string()))?,
             )

@@ -378,6 +378,35 @@ fn names(value: &Json) -> Result<Vec<Name>, String> {
     Ok(list)
 }
 
+/// The title without the subtitle and title addon the writer joined to it
+/// (`Title: Subtitle. Addon`, read back as source form); `None` when
+/// nothing was joined. The parts are kept in source form, so they are
+/// looked for as written and as their rich text reads back (`--` as `–`).
+pub(super) fn split_title(
+    joined: &str,
+    subtitle: Option<&str>,
+    addon: Option<&str>,
+) -> Option<String> {
+    let strip = |title: &str, separator: &str, part: &str| -> Option<String> {
+        let read_back = text::to_source(&text::to_rich(part));
+        [part, read_back.as_str()]
+            .iter()
+            .find_map(|part| title.strip_suffix(&format!("{separator}{part}")))
+            .map(str::to_string)
+    };
+    let mut title = joined.to_string();
+    let mut changed = false;
+    for (part, separator) in [(addon, ". "), (subtitle, ": ")] {
+        if let Some(part) = part.filter(|part| !part.is_empty())
+            && let Some(rest) = strip(&title, separator, part)
+        {
+            title = rest;
+            changed = true;
+        }
+    }
+    changed.then_some(title)
+}
+
 /// Restores what biblink's own export kept in `custom`.
 fn apply_custom(entry: &mut Entry, custom: &serde_json::Map<String, Json>) {
     if let Some(Json::Object(fields)) = custom.get("fields") {
@@ -397,25 +426,30 @@ fn apply_custom(entry: &mut Entry, custom: &serde_json::Map<String, Json>) {
             }
         }
         // The title was written joined with subtitle and addon: split it again.
-        if let Some(title) = entry.text("title") {
-            let mut title = title.to_string();
-            let mut changed = false;
-            if let Some(Json::String(addon)) = fields.get("titleaddon")
-                && let Some(rest) = title.strip_suffix(&format!(". {addon}"))
-            {
-                title = rest.to_string();
-                changed = true;
-            }
-            if let Some(Json::String(subtitle)) = fields.get("subtitle")
-                && let Some(rest) = title.strip_suffix(&format!(": {subtitle}"))
-            {
-                title = rest.to_string();
-                changed = true;
-            }
-            if changed {
-                let origin = entry.fields.get("title").and_then(|field| field.origin);
-                entry.set("title", Value::Text(title), origin);
-            }
+        if let Some(title) = entry.text("title")
+            && let Some(title) = split_title(
+                title,
+                fields.get("subtitle").and_then(Json::as_str),
+                fields.get("titleaddon").and_then(Json::as_str),
+            )
+        {
+            let origin = entry.fields.get("title").and_then(|field| field.origin);
+            entry.set("title", Value::Text(title), origin);
+        }
+    }
+    // Fields whose rich text does not say what was written: as written.
+    if let Some(Json::Object(fields)) = custom.get("source") {
+        for (name, value) in fields {
+            let origin = entry.fields.get(name).and_then(|field| field.origin);
+            let (Some(text), Some(field)) = (value.as_str(), entry.fields.get(name))
+            else {
+                continue;
+            };
+            let value = match field.value {
+                Value::Names(_) => Value::Names(crate::bib::names::parse_names(text)),
+                Value::Text(_) => Value::Text(text.to_string()),
+            };
+            entry.set(name, value, origin);
         }
     }
     if let Some(Json::Array(others)) = custom.get("others") {

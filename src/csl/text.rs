@@ -107,6 +107,16 @@ pub fn to_source(rich: &str) -> String {
     out
 }
 
+/// Whether literal dollar signs of `source` (`\$`) would be read back from
+/// its rich text as math: CSL text cannot say which `$…$` is math, and
+/// [`to_source`] takes a pair around `\`, `^` or `_` for math, as written.
+/// The writer then keeps the source form in `custom`.
+pub fn dollars_read_back_as_math(source: &str) -> bool {
+    source.contains("\\$")
+        && to_source(&to_rich(source)).matches("\\$").count()
+            < source.matches("\\$").count()
+}
+
 /// Converts up to the closing brace of the group (or the end), leaving
 /// `idx` after it.
 fn convert_group(chars: &[char], idx: &mut usize, out: &mut String, in_group: bool) {

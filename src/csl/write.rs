@@ -22,6 +22,9 @@ pub fn to_csl_value(entry: &Entry) -> Json {
     let mut custom_fields: BTreeMap<String, Json> = BTreeMap::new();
     let mut custom_type = None;
     let mut others = Vec::new();
+    // Fields whose rich text would not read back as written (literal
+    // dollars that look like math), kept in source form.
+    let mut custom_source: BTreeMap<String, Json> = BTreeMap::new();
 
     item.insert("id".into(), Json::String(entry.key.clone()));
     let row = table::type_for_entry(
@@ -90,6 +93,13 @@ pub fn to_csl_value(entry: &Entry) -> Json {
         });
         match written {
             Some((csl, value)) => {
+                if misread(entry, name, &field.value) {
+                    let source = match &field.value {
+                        Value::Text(text) => text.clone(),
+                        Value::Names(names) => crate::bib::names::write_names(names),
+                    };
+                    custom_source.insert(name.into(), Json::String(source));
+                }
                 item.insert(csl.into(), value);
             }
             None => {
@@ -104,6 +114,9 @@ pub fn to_csl_value(entry: &Entry) -> Json {
     }
     if !others.is_empty() {
         custom.insert("others".into(), Json::Array(others));
+    }
+    if !custom_source.is_empty() {
+        custom.insert("source".into(), Json::Object(custom_source.into_iter().collect()));
     }
     if let Some(entry_type) = custom_type {
         custom.insert("type".into(), Json::String(entry_type));
@@ -136,6 +149,38 @@ pub(crate) const GENRES: &[(&str, &str)] = &[
     ("datacd", "CD-ROM"),
     ("audiocd", "Audio CD"),
 ];
+
+/// Whether a field written as a CSL variable would read back otherwise
+/// ([`text::dollars_read_back_as_math`]).
+fn misread(entry: &Entry, name: &str, value: &Value) -> bool {
+    match value {
+        Value::Text(text) if name == "title" => {
+            let full = full_title(entry, text);
+            if text::dollars_read_back_as_math(&full) {
+                return true;
+            }
+            // Joined with a subtitle or addon: does it split back?
+            full.len() != text.len()
+                && super::read::split_title(
+                    &text::to_source(&text::to_rich(&full)),
+                    entry.text("subtitle"),
+                    entry.text("titleaddon"),
+                )
+                .as_deref()
+                    != Some(text::to_source(&text::to_rich(text)).as_str())
+        }
+        Value::Text(text) => text::dollars_read_back_as_math(text),
+        Value::Names(names) => names.iter().any(|name| match name {
+            Name::Person { family, given, prefix, suffix } => {
+                [family, given, prefix, suffix]
+                    .into_iter()
+                    .any(|part| text::dollars_read_back_as_math(part))
+            }
+            Name::Literal(literal) => text::dollars_read_back_as_math(literal),
+            Name::Others => false,
+        }),
+    }
+}
 
 fn has_title(entry: &Entry) -> bool {
     entry.text("title").is_some()
