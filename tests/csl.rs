@@ -575,3 +575,44 @@ fn import_and_export_through_the_cli() {
     assert_eq!(item["issued"], serde_json::json!({"date-parts": [[2020, 7]]}));
     assert_eq!(item["author"][0]["non-dropping-particle"], "van");
 }
+
+// ------------------------------------------------------- values CSL can't say
+
+/// Values whose CSL rich text is ambiguous come back exactly through biblink
+/// (from `custom.biblatex.source`); what another tool sees is the rich text.
+#[test]
+fn ambiguous_values_come_back_exactly_through_biblink() {
+    let mut entry = Entry::new("prices2020", "article");
+    // Two literal dollars around an underscore: `$5_000 to $` looks like math.
+    entry.set_text("title", "Prices from \\$5\\_000 to \\$9", None);
+    entry.set_text("subtitle", "1990--2000", None);
+    entry.set_text("journaltitle", "J", None);
+    entry.set_text("urldate", "2034/2034", None);
+    let json = csl::to_csl_json(std::slice::from_ref(&entry));
+    let items: Vec<Json> = serde_json::from_str(&json).expect("our JSON");
+    // What other tools read: the joined title as plain rich text, the range
+    // as two date-parts.
+    assert_eq!(items[0]["title"], "Prices from $5_000 to $9: 1990–2000");
+    assert_eq!(items[0]["accessed"]["date-parts"], serde_json::json!([[2034], [2034]]));
+    assert_eq!(
+        items[0]["custom"]["biblatex"]["source"]["title"],
+        "Prices from \\$5\\_000 to \\$9"
+    );
+
+    let parsed = csl::from_csl_json(&json, "x.json");
+    assert!(!parsed.has_errors(), "{:?}", parsed.diagnostics);
+    let back = &parsed.value[0];
+    assert_eq!(back.text("title"), Some("Prices from \\$5\\_000 to \\$9"));
+    assert_eq!(back.text("subtitle"), Some("1990--2000"));
+    assert_eq!(back.text("urldate"), Some("2034/2034"));
+
+    // A title that needs no help carries no `source`.
+    let mut plain = Entry::new("plain2020", "article");
+    plain.set_text("title", "Costs of \\$5", None);
+    plain.set_text("subtitle", "A study", None);
+    let json = csl::to_csl_json(std::slice::from_ref(&plain));
+    assert!(!json.contains("\"source\""), "{json}");
+    let parsed = csl::from_csl_json(&json, "x.json");
+    assert_eq!(parsed.value[0].text("title"), Some("Costs of \\$5"));
+    assert_eq!(parsed.value[0].text("subtitle"), Some("A study"));
+}

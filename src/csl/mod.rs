@@ -19,9 +19,12 @@
 //!
 //! Fields without a variable (and a BibLaTeX type without a CSL type, and
 //! which name lists ended in `others`) go into the CSL-JSON `custom` object,
-//! `{"custom": {"biblatex": {"type", "fields", "others"}}}`, which the CSL
-//! schema reserves for such data: other tools ignore it, biblink reads it
-//! back, so a round trip through biblink loses nothing.
+//! `{"custom": {"biblatex": {"type", "fields", "others", "source"}}}`, which
+//! the CSL schema reserves for such data: other tools ignore it, biblink
+//! reads it back, so a round trip through biblink loses nothing. `source`
+//! holds the source form of the few values whose rich text would read back
+//! otherwise (literal dollars that look like math, a title that would not
+//! split from its subtitle again).
 //!
 //! # Reading ([`from_csl_json`])
 //!
