@@ -10,14 +10,16 @@
 //! warnings about the *content* of an entry (a report without an author in
 //! the input) are allowed where listed, and checked against the entry.
 
+#[path = "common/biber.rs"]
+mod biber;
 #[path = "common/strategies.rs"]
 mod strategies;
 #[path = "common/workload.rs"]
 mod workload;
 
 use std::path::Path;
-use std::process::Command;
 
+use biber::biber;
 use biblink::ingest::{Ingested, ingest};
 use biblink::model::{Entry, Name, Value};
 use biblink::store::{self, Store};
@@ -36,37 +38,26 @@ struct BiberRun {
 /// Runs `biber --tool` on `dir/references.bib`, resolving crossrefs (so that
 /// children are validated with their parents' fields), and checks the exit status.
 fn run_biber(dir: &Path, validate: bool) -> BiberRun {
-    let mut command = Command::new("biber");
-    command.current_dir(dir).args(["--tool", "--output-resolve", "--nolog"]);
+    let mut args = vec!["--output-resolve"];
     if validate {
-        command.arg("--validate-datamodel");
+        args.push("--validate-datamodel");
     }
-    command.args(["--output-file", "biber-out.bib", store::BIB_FILE]);
-    let output = match command.output() {
-        Ok(output) => output,
-        Err(error) => panic!(
-            "cannot run biber ({error}): install it with `apt-get install -y biber` \
-             (Debian's package, biber 2.18)"
-        ),
-    };
-    let log = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(output.status.success(), "biber failed ({}):\n{log}", output.status);
-    let lines_with = |prefix: &str| -> Vec<String> {
-        log.lines()
-            .filter_map(|line| line.strip_prefix(prefix))
-            .map(str::to_string)
+    args.extend(["--output-file", "biber-out.bib", store::BIB_FILE]);
+    let log = biber(dir, args);
+    assert!(log.status.success(), "biber failed ({}):\n{}", log.status, log.text);
+    let lines_with = |wanted: &str| -> Vec<String> {
+        log.messages()
+            .into_iter()
+            .filter(|(level, _)| *level == wanted)
+            .map(|(_, text)| text.to_string())
             .collect()
     };
     let written = std::fs::read_to_string(dir.join("biber-out.bib")).unwrap_or_default();
     BiberRun {
-        warnings: lines_with("WARN - "),
-        errors: lines_with("ERROR - "),
+        warnings: lines_with("WARN"),
+        errors: lines_with("ERROR"),
         n_written: written.lines().filter(|line| line.starts_with('@')).count(),
-        log,
+        log: log.text,
     }
 }
 

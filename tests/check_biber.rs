@@ -26,12 +26,15 @@
 //! A missing biber fails the test (`apt-get install -y biber`); it never skips.
 //! `cargo test --test check_biber -- --nocapture` prints the coverage table.
 
+#[path = "common/biber.rs"]
+mod biber;
 mod common;
 
 use std::collections::BTreeMap;
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
+use biber::biber;
 use common::{Project, biblink, repo, stderr, stdout};
 use regex::Regex;
 use serde_json::Value as Json;
@@ -201,409 +204,270 @@ fn source_names(field: &str) -> Vec<String> {
     names
 }
 
+/// One kind of biber message: the pattern of its text and the rules that
+/// cover it.
+struct MessageKind {
+    /// An anchored regex; its named groups `key` (the entry) and `field`
+    /// fill in the finding.
+    pattern: &'static str,
+    kind: &'static str,
+    rules: &'static [&'static str],
+    scope: Scope,
+    /// The field when the kind names it rather than the text.
+    field: Option<&'static str>,
+    /// Whether the finding must sit on the line of the field.
+    field_line: bool,
+}
+
+const fn entry(
+    pattern: &'static str,
+    kind: &'static str,
+    rules: &'static [&'static str],
+) -> MessageKind {
+    MessageKind {
+        pattern,
+        kind,
+        rules,
+        scope: Scope::Entry,
+        field: None,
+        field_line: false,
+    }
+}
+
+const fn whole_file(
+    pattern: &'static str,
+    kind: &'static str,
+    rules: &'static [&'static str],
+) -> MessageKind {
+    MessageKind { scope: Scope::File, ..entry(pattern, kind, rules) }
+}
+
+const fn on_field_line(row: MessageKind) -> MessageKind {
+    MessageKind { field_line: true, ..row }
+}
+
+/// biber's data-model validation: `Datamodel: Entry 'k' (file): ...`; the
+/// kinds of [`DATAMODEL_KINDS`] are matched against the text after the prefix.
+const DATAMODEL: &str = r"^Datamodel: Entry '(.*?)' \((.*?)\): (.*)$";
+
+/// The kinds of data-model messages, first match wins; the key is the prefix's.
+const DATAMODEL_KINDS: &[MessageKind] = &[
+    // biber drops an invalid date before this check, then misses it.
+    entry(
+        r"^Missing mandatory field - one of '(?P<field>(?:.*, )?(?:date|year|month|day|endyear|endmonth|endday)(?:, .*)?)' must be defined$",
+        "missing-field",
+        &["MODEL001", "MODEL005"],
+    ),
+    entry(
+        r"^Missing mandatory field - one of '(?P<field>.*)' must be defined$",
+        "missing-field",
+        &["MODEL001"],
+    ),
+    // biber drops a field whose value is an undefined macro, then misses it.
+    entry(
+        r"^Missing mandatory field '(?P<field>.*)'$",
+        "missing-field",
+        &["MODEL001", "BIB004"],
+    ),
+    entry(
+        r"^Mandatory fields - only one of '.*' must be defined - ignoring field '(?P<field>.*)'$",
+        "date-and-year",
+        &["MODEL005"],
+    ),
+    entry(r"^Constraint violation - ", "constraint-violation", &["MODEL001", "MODEL004"]),
+    on_field_line(entry(
+        r"^Invalid ISBN in value of field '(?P<field>.*)'$",
+        "invalid-isbn",
+        &["ID002"],
+    )),
+    on_field_line(entry(
+        r"^Invalid ISSN in value of field '(?P<field>.*)'$",
+        "invalid-issn",
+        &["ID003"],
+    )),
+    // No rule checks ISMNs (see the report of issue 6): always uncovered.
+    on_field_line(entry(
+        r"^Invalid ISMN in value of field '(?P<field>.*)'$",
+        "invalid-ismn",
+        &[],
+    )),
+    on_field_line(entry(
+        r"^Invalid value of field '(?P<field>date|year|month|day|endyear|endmonth|endday)' must be '[<>]=.*' - ignoring field$",
+        "value-out-of-range",
+        &["MODEL005"],
+    )),
+    on_field_line(entry(
+        r"^Invalid value of field '(?P<field>.*)' must be '[<>]=.*' - ignoring field$",
+        "value-out-of-range",
+        &["MODEL006"],
+    )),
+    on_field_line(entry(
+        r"^Invalid value of field '(?P<field>.*)' must be datatype 'datepart'",
+        "not-a-datepart",
+        &["MODEL005"],
+    )),
+    on_field_line(entry(
+        r"^Invalid value of field '(?P<field>.*)' must be datatype '.*'",
+        "wrong-datatype",
+        &["MODEL006"],
+    )),
+    on_field_line(entry(
+        r"^Invalid value \(pattern match fails\) for field '(?P<field>.*)'$",
+        "pattern-mismatch",
+        &["MODEL006"],
+    )),
+    on_field_line(entry(
+        r"^Field '(?P<field>.*)' invalid in data model - ignoring$",
+        "unknown-field",
+        &["MODEL003"],
+    )),
+    on_field_line(entry(
+        r"^Invalid field '(?P<field>.*)' for entrytype '.*'$",
+        "field-not-for-type",
+        &["MODEL004"],
+    )),
+    entry(
+        r"^Invalid entry type '.*' - defaulting to 'misc'$",
+        "unknown-entry-type",
+        &["MODEL002"],
+    ),
+    entry("", "unrecognised", &[]),
+];
+
+/// The kinds of the other messages, first match wins.
+const KINDS: &[MessageKind] = &[
+    entry(
+        r"^Duplicate entry key: '(?P<key>.*)' in file '.*'",
+        "duplicate-key",
+        &["BIB003"],
+    ),
+    // The first key is the later entry's, where BIB003 points.
+    entry(
+        r"^Possible typo \(case mismatch\) between datasource keys: '(?P<key>.*)' and '.*' in file",
+        "key-case-mismatch",
+        &["BIB003"],
+    ),
+    on_field_line(entry(
+        r"^Entry '(?P<key>.*)' \(.*\): Invalid format '.*' of (?:end )?date field '(?P<field>.*)' - ignoring$",
+        "invalid-date",
+        &["MODEL005"],
+    )),
+    on_field_line(entry(
+        r"^legacy (?P<field>year|month) field '.*' in entry '(?P<key>.*)' is not an integer",
+        "legacy-date-part",
+        &["MODEL005"],
+    )),
+    // biblink may point at `date` or at `year`/`month`: the key is enough.
+    entry(
+        r"^Overwriting field '(?P<field>year|month)' with (?:year|month) value from field 'date' for entry '(?P<key>.*)'$",
+        "date-part-clash",
+        &["MODEL005"],
+    ),
+    on_field_line(MessageKind {
+        field: Some("isbn"),
+        ..entry(
+            r"^ISBN '.*' in entry '(?P<key>.*)' is invalid",
+            "invalid-isbn",
+            &["ID002"],
+        )
+    }),
+    entry(r"^Name in key '(?P<key>.*)' is empty", "empty-name", &["MODEL008"]),
+    entry(
+        r#"^Name ".*" has too many commas, skipping entry '(?P<key>.*)'$"#,
+        "name-too-many-commas",
+        &["MODEL008"],
+    ),
+    entry(
+        r#"^Name ".*" is malformed \(consecutive commas\): skipping entry '(?P<key>.*)'$"#,
+        "name-consecutive-commas",
+        &["MODEL008"],
+    ),
+    entry(
+        r"^I didn't find a database entry for (?:crossref|xref|xdata entry|related entry) '.*' in entry '(?P<key>.*)' - ignoring",
+        "missing-reference-target",
+        &["MODEL010"],
+    ),
+    on_field_line(entry(
+        r"^Range field '(?P<field>.*)' in entry '(?P<key>.*)' is malformed",
+        "malformed-range",
+        &["MODEL007"],
+    )),
+    // `ids` aliases are citation keys too: one key for two entries.
+    whole_file(
+        r"^(?:Citekey alias '.*' is also a real entry key|BAD RECURSION! Entry alias '.*' is identical to the entry key|Entry alias '.*' (?:is also a real entry key|already has an alias))",
+        "alias-key-clash",
+        &["BIB003"],
+    ),
+    whole_file(
+        r"^Invalid or undefined BibTeX entry key in file",
+        "entry-without-key",
+        &["BIB001"],
+    ),
+    whole_file(
+        r"^Entry \S+ does not parse correctly$",
+        "entry-does-not-parse",
+        &["BIB001"],
+    ),
+    whole_file(r"^Data file '.*' cannot be read in encoding", "not-utf8", &["ENC001"]),
+    whole_file(r"^BibTeX subsystem: .*undefined macro", "undefined-macro", &["BIB004"]),
+    whole_file(r"^BibTeX subsystem: .*empty substring", "empty-name-part", &["MODEL008"]),
+    MessageKind {
+        scope: Scope::FileOrAny,
+        ..whole_file(
+            r"^BibTeX subsystem: ",
+            "parse-error",
+            &["BIB001", "BIB006", "BIB004"],
+        )
+    },
+    whole_file("", "unrecognised", &[]),
+];
+
 /// The rules that cover one biber message, its kind, key(s) and field.
 fn classify(file: &str, level: &str, text: &str) -> Classified {
-    let line = format!("{level} - {text}");
-    let make = |kind: &'static str,
-                keys: Vec<String>,
-                field: Option<String>,
-                field_line: bool,
-                rules: &'static [&'static str],
-                scope: Scope| {
-        Classified::Finding(BiberFinding {
-            file: file.to_string(),
-            line: line.clone(),
-            kind,
-            keys,
-            field,
-            field_line,
-            rules,
-            scope,
-        })
-    };
     for (pattern, reason) in ALLOWED {
         if Regex::new(pattern).expect("regex").is_match(text) {
             return Classified::Allowed(reason);
         }
     }
-    let re = |pattern: &str| Regex::new(pattern).expect("regex");
-    let date_fields = ["date", "year", "month", "day", "endyear", "endmonth", "endday"];
-
-    // Data-model validation: `Datamodel: Entry 'k' (file): ...`.
-    if let Some(c) = re(r"^Datamodel: Entry '(.*?)' \((.*?)\): (.*)$").captures(text) {
-        let key = vec![c[1].to_string()];
-        let rest = &c[3];
-        if let Some(m) = re(r"^Missing mandatory field - one of '(.*)' must be defined$")
-            .captures(rest)
-        {
-            let group = m[1].to_string();
-            // biber drops an invalid date before this check, then misses it.
-            if group.split(", ").any(|f| date_fields.contains(&f)) {
-                return make(
-                    "missing-field",
-                    key,
-                    Some(group),
-                    false,
-                    &["MODEL001", "MODEL005"],
-                    Scope::Entry,
-                );
-            }
-            return make(
-                "missing-field",
-                key,
-                Some(group),
-                false,
-                &["MODEL001"],
-                Scope::Entry,
-            );
-        }
-        if let Some(m) = re(r"^Missing mandatory field '(.*)'$").captures(rest) {
-            // biber drops a field whose value is an undefined macro, then misses it.
-            return make(
-                "missing-field",
-                key,
-                Some(m[1].to_string()),
-                false,
-                &["MODEL001", "BIB004"],
-                Scope::Entry,
-            );
-        }
-        if let Some(m) = re(r"^Mandatory fields - only one of '.*' must be defined - ignoring field '(.*)'$").captures(rest) {
-            return make("date-and-year", key, Some(m[1].to_string()), false, &["MODEL005"], Scope::Entry);
-        }
-        if re(r"^Constraint violation - ").is_match(rest) {
-            return make(
-                "constraint-violation",
-                key,
-                None,
-                false,
-                &["MODEL001", "MODEL004"],
-                Scope::Entry,
-            );
-        }
-        if let Some(m) = re(r"^Invalid ISBN in value of field '(.*)'$").captures(rest) {
-            return make(
-                "invalid-isbn",
-                key,
-                Some(m[1].to_string()),
-                true,
-                &["ID002"],
-                Scope::Entry,
-            );
-        }
-        if let Some(m) = re(r"^Invalid ISSN in value of field '(.*)'$").captures(rest) {
-            return make(
-                "invalid-issn",
-                key,
-                Some(m[1].to_string()),
-                true,
-                &["ID003"],
-                Scope::Entry,
-            );
-        }
-        if let Some(m) = re(r"^Invalid ISMN in value of field '(.*)'$").captures(rest) {
-            // No rule checks ISMNs (see the report of issue 6): always uncovered.
-            return make(
-                "invalid-ismn",
-                key,
-                Some(m[1].to_string()),
-                true,
-                &[],
-                Scope::Entry,
-            );
-        }
-        if let Some(m) =
-            re(r"^Invalid value of field '(.*)' must be '[<>]=.*' - ignoring field$")
-                .captures(rest)
-        {
-            let field = m[1].to_string();
-            let rules: &'static [&'static str] = if date_fields.contains(&field.as_str())
-            {
-                &["MODEL005"]
-            } else {
-                &["MODEL006"]
-            };
-            return make(
-                "value-out-of-range",
-                key,
-                Some(field),
-                true,
-                rules,
-                Scope::Entry,
-            );
-        }
-        if let Some(m) = re(r"^Invalid value of field '(.*)' must be datatype 'datepart'")
-            .captures(rest)
-        {
-            return make(
-                "not-a-datepart",
-                key,
-                Some(m[1].to_string()),
-                true,
-                &["MODEL005"],
-                Scope::Entry,
-            );
-        }
-        if let Some(m) =
-            re(r"^Invalid value of field '(.*)' must be datatype '.*'").captures(rest)
-        {
-            return make(
-                "wrong-datatype",
-                key,
-                Some(m[1].to_string()),
-                true,
-                &["MODEL006"],
-                Scope::Entry,
-            );
-        }
-        if let Some(m) =
-            re(r"^Invalid value \(pattern match fails\) for field '(.*)'$").captures(rest)
-        {
-            return make(
-                "pattern-mismatch",
-                key,
-                Some(m[1].to_string()),
-                true,
-                &["MODEL006"],
-                Scope::Entry,
-            );
-        }
-        if let Some(m) =
-            re(r"^Field '(.*)' invalid in data model - ignoring$").captures(rest)
-        {
-            return make(
-                "unknown-field",
-                key,
-                Some(m[1].to_string()),
-                true,
-                &["MODEL003"],
-                Scope::Entry,
-            );
-        }
-        if let Some(m) = re(r"^Invalid field '(.*)' for entrytype '.*'$").captures(rest) {
-            return make(
-                "field-not-for-type",
-                key,
-                Some(m[1].to_string()),
-                true,
-                &["MODEL004"],
-                Scope::Entry,
-            );
-        }
-        if re(r"^Invalid entry type '.*' - defaulting to 'misc'$").is_match(rest) {
-            return make(
-                "unknown-entry-type",
-                key,
-                None,
-                false,
-                &["MODEL002"],
-                Scope::Entry,
-            );
-        }
-        return make("unrecognised", key, None, false, &[], Scope::Entry);
-    }
-    if let Some(c) = re(r"^Duplicate entry key: '(.*)' in file '.*'").captures(text) {
-        return make(
-            "duplicate-key",
-            vec![c[1].to_string()],
-            None,
-            false,
-            &["BIB003"],
-            Scope::Entry,
-        );
-    }
-    if let Some(c) =
-        re(r"^Possible typo \(case mismatch\) between datasource keys: '(.*)' and '(.*)' in file").captures(text)
-    {
-        // The first key is the later entry's, where BIB003 points.
-        return make(
-            "key-case-mismatch",
-            vec![c[1].to_string()],
-            None,
-            false,
-            &["BIB003"],
-            Scope::Entry,
-        );
-    }
-    if let Some(c) = re(r"^Entry '(.*)' \(.*\): Invalid format '.*' of (?:end )?date field '(.*)' - ignoring$").captures(text) {
-        return make("invalid-date", vec![c[1].to_string()], Some(c[2].to_string()), true, &["MODEL005"], Scope::Entry);
-    }
-    if let Some(c) =
-        re(r"^legacy (year|month) field '.*' in entry '(.*)' is not an integer")
-            .captures(text)
-    {
-        return make(
-            "legacy-date-part",
-            vec![c[2].to_string()],
-            Some(c[1].to_string()),
-            true,
-            &["MODEL005"],
-            Scope::Entry,
-        );
-    }
-    if let Some(c) =
-        re(r"^Overwriting field '(year|month)' with (?:year|month) value from field 'date' for entry '(.*)'$").captures(text)
-    {
-        // biblink may point at `date` or at `year`/`month`: the key is enough.
-        return make("date-part-clash", vec![c[2].to_string()], Some(c[1].to_string()), false, &["MODEL005"], Scope::Entry);
-    }
-    if let Some(c) = re(r"^ISBN '.*' in entry '(.*)' is invalid").captures(text) {
-        return make(
-            "invalid-isbn",
-            vec![c[1].to_string()],
-            Some("isbn".into()),
-            true,
-            &["ID002"],
-            Scope::Entry,
-        );
-    }
-    if let Some(c) = re(r"^Name in key '(.*)' is empty").captures(text) {
-        return make(
-            "empty-name",
-            vec![c[1].to_string()],
-            None,
-            false,
-            &["MODEL008"],
-            Scope::Entry,
-        );
-    }
-    if let Some(c) =
-        re(r#"^Name ".*" has too many commas, skipping entry '(.*)'$"#).captures(text)
-    {
-        return make(
-            "name-too-many-commas",
-            vec![c[1].to_string()],
-            None,
-            false,
-            &["MODEL008"],
-            Scope::Entry,
-        );
-    }
-    if let Some(c) =
-        re(r#"^Name ".*" is malformed \(consecutive commas\): skipping entry '(.*)'$"#)
-            .captures(text)
-    {
-        return make(
-            "name-consecutive-commas",
-            vec![c[1].to_string()],
-            None,
-            false,
-            &["MODEL008"],
-            Scope::Entry,
-        );
-    }
-    if let Some(c) = re(
-        r"^I didn't find a database entry for (crossref|xref|xdata entry|related entry) '.*' in entry '(.*)' - ignoring",
-    )
-    .captures(text)
-    {
-        return make("missing-reference-target", vec![c[2].to_string()], None, false, &["MODEL010"], Scope::Entry);
-    }
-    if let Some(c) =
-        re(r"^Range field '(.*)' in entry '(.*)' is malformed").captures(text)
-    {
-        return make(
-            "malformed-range",
-            vec![c[2].to_string()],
-            Some(c[1].to_string()),
-            true,
-            &["MODEL007"],
-            Scope::Entry,
-        );
-    }
-    if re(r"^(?:Citekey alias '.*' is also a real entry key|BAD RECURSION! Entry alias '.*' is identical to the entry key|Entry alias '.*' (?:is also a real entry key|already has an alias))").is_match(text) {
-        // `ids` aliases are citation keys too: one key for two entries.
-        return make("alias-key-clash", Vec::new(), None, false, &["BIB003"], Scope::File);
-    }
-    if re(r"^Invalid or undefined BibTeX entry key in file").is_match(text) {
-        return make(
-            "entry-without-key",
-            Vec::new(),
-            None,
-            false,
-            &["BIB001"],
-            Scope::File,
-        );
-    }
-    if re(r"^Entry \S+ does not parse correctly$").is_match(text) {
-        return make(
-            "entry-does-not-parse",
-            Vec::new(),
-            None,
-            false,
-            &["BIB001"],
-            Scope::File,
-        );
-    }
-    if re(r"^Data file '.*' cannot be read in encoding").is_match(text) {
-        return make("not-utf8", Vec::new(), None, false, &["ENC001"], Scope::File);
-    }
-    if re(r"^BibTeX subsystem: .*undefined macro").is_match(text) {
-        return make(
-            "undefined-macro",
-            Vec::new(),
-            None,
-            false,
-            &["BIB004"],
-            Scope::File,
-        );
-    }
-    if re(r"^BibTeX subsystem: .*empty substring").is_match(text) {
-        return make(
-            "empty-name-part",
-            Vec::new(),
-            None,
-            false,
-            &["MODEL008"],
-            Scope::File,
-        );
-    }
-    if re(r"^BibTeX subsystem: ").is_match(text) {
-        return make(
-            "parse-error",
-            Vec::new(),
-            None,
-            false,
-            &["BIB001", "BIB006", "BIB004"],
-            Scope::FileOrAny,
-        );
-    }
-    make("unrecognised", Vec::new(), None, false, &[], Scope::File)
+    let datamodel = Regex::new(DATAMODEL).expect("regex").captures(text);
+    let (kinds, rest, prefix_key) = match &datamodel {
+        Some(c) => (DATAMODEL_KINDS, c.get(3).map_or("", |m| m.as_str()), c.get(1)),
+        None => (KINDS, text, None),
+    };
+    let (row, c) = kinds
+        .iter()
+        .find_map(|row| {
+            Regex::new(row.pattern).expect("regex").captures(rest).map(|c| (row, c))
+        })
+        .expect("the last kind matches every text");
+    let key = prefix_key.or_else(|| c.name("key"));
+    let field = row.field.or_else(|| c.name("field").map(|m| m.as_str()));
+    Classified::Finding(BiberFinding {
+        file: file.to_string(),
+        line: format!("{level} - {text}"),
+        kind: row.kind,
+        keys: key.map(|m| m.as_str().to_string()).into_iter().collect(),
+        field: field.map(str::to_string),
+        field_line: row.field_line,
+        rules: row.rules,
+        scope: row.scope,
+    })
 }
 
 /// What `biber --tool --validate-datamodel` says about `name` in `dir`.
 fn run_biber(dir: &Path, name: &str) -> Vec<(String, String)> {
-    let output = Command::new("biber")
-        .current_dir(dir)
-        .args(["--tool", "--validate-datamodel", "--nolog", "--output-file"])
-        .arg(dir.join("out.bib"))
-        .arg(name)
-        .output()
-        .unwrap_or_else(|error| {
-            panic!(
-                "cannot run biber ({error}): install it with `apt-get install -y biber` \
-                 (Debian's package, biber 2.18)"
-            )
-        });
-    let log = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let out = dir.join("out.bib");
+    let args = ["--validate-datamodel", "--output-file"].map(OsStr::new);
+    let log = biber(dir, args.into_iter().chain([out.as_os_str(), OsStr::new(name)]));
     assert!(
-        log.contains(&format!("Looking for bibtex file '{name}'")),
-        "biber did not run on {name} ({}):\n{log}",
-        output.status
+        log.text.contains(&format!("Looking for bibtex file '{name}'")),
+        "biber did not run on {name} ({}):\n{}",
+        log.status,
+        log.text
     );
-    log.lines()
-        .filter_map(|line| {
-            line.strip_prefix("WARN - ")
-                .map(|text| ("WARN".to_string(), text.to_string()))
-                .or_else(|| {
-                    line.strip_prefix("ERROR - ")
-                        .map(|text| ("ERROR".to_string(), text.to_string()))
-                })
-        })
+    log.messages()
+        .into_iter()
+        .map(|(level, text)| (level.to_string(), text.to_string()))
         .collect()
 }
 

@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::process::Output;
+use std::process::{Command, Output};
 
 use common::mock::Registries;
 use common::{Project, biblink, repo, stderr, stdout};
@@ -13,6 +13,19 @@ use serde_json::Value;
 /// cache of the project's own.
 fn run(project: &Project, registries: &Registries, args: &[&str]) -> Output {
     registries.biblink(project.path()).args(args).output().expect("run biblink")
+}
+
+/// `biblink resolve --timeout SECONDS` in `project` with every registry at
+/// `url` and a cache of the project's own.
+fn resolve_against(project: &Project, url: &str, seconds: &str) -> Command {
+    let mut command = biblink(project.path());
+    command
+        .env("BIBLINK_CROSSREF_API", url)
+        .env("BIBLINK_DATACITE_API", url)
+        .env("BIBLINK_DOI_RESOLVER", url)
+        .env("BIBLINK_CACHE_DIR", project.path().join("cache"))
+        .args(["resolve", "--timeout", seconds]);
+    command
 }
 
 fn seed_project() -> Project {
@@ -170,14 +183,7 @@ fn a_killed_run_leaves_the_store_as_it_was() {
     });
     let project = seed_project();
     let before = project.read("refs/references.bib");
-    let mut child = biblink(project.path())
-        .env("BIBLINK_CROSSREF_API", &url)
-        .env("BIBLINK_DATACITE_API", &url)
-        .env("BIBLINK_DOI_RESOLVER", &url)
-        .env("BIBLINK_CACHE_DIR", project.path().join("cache"))
-        .args(["resolve", "--timeout", "30"])
-        .spawn()
-        .unwrap();
+    let mut child = resolve_against(&project, &url, "30").spawn().unwrap();
     std::thread::sleep(std::time::Duration::from_millis(700));
     child.kill().unwrap();
     child.wait().unwrap();
@@ -208,14 +214,7 @@ fn a_server_that_never_answers_ends_within_the_timeout() {
     });
     let project = seed_project();
     let started = std::time::Instant::now();
-    let out = biblink(project.path())
-        .env("BIBLINK_CROSSREF_API", &url)
-        .env("BIBLINK_DATACITE_API", &url)
-        .env("BIBLINK_DOI_RESOLVER", &url)
-        .env("BIBLINK_CACHE_DIR", project.path().join("cache"))
-        .args(["resolve", "--timeout", "1"])
-        .output()
-        .unwrap();
+    let out = resolve_against(&project, &url, "1").output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(
         stderr(&out).contains("chong2019cashless 10.1080/17544750.2019.1583261: timeout"),

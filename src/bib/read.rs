@@ -11,7 +11,9 @@ use indexmap::IndexMap;
 
 use super::names::parse_names;
 use crate::diag::{Diagnostic, LineIndex, Parsed, Severity};
-use crate::model::{Entry, Field, FieldKind, Origin, Source, Value, field_kind};
+use crate::model::{
+    Entry, Field, FieldKind, MONTH_NAMES, Origin, Source, Value, field_kind,
+};
 use crate::tex;
 
 /// Everything a `.bib` file holds besides its entries.
@@ -563,21 +565,7 @@ impl<'a> Reader<'a> {
                         if field == "month" {
                             out.push_str(&(month + 1).to_string());
                         } else {
-                            const FULL: [&str; 12] = [
-                                "January",
-                                "February",
-                                "March",
-                                "April",
-                                "May",
-                                "June",
-                                "July",
-                                "August",
-                                "September",
-                                "October",
-                                "November",
-                                "December",
-                            ];
-                            out.push_str(FULL[month]);
+                            out.push_str(MONTH_NAMES[month]);
                         }
                     } else {
                         let position = self.lines.position(macro_at);

@@ -11,6 +11,8 @@
 //! `pubstate` (when the row names them) fit the entry and whose `write` flag
 //! is set. A BibLaTeX type without a row is written as `document`, and its
 //! own name goes into `custom` (see [`super`]) so that biblink reads it back.
+//! The registry mapping (`doi::map`) takes the reading row too
+//! ([`type_for_csl`]): a CSL type means the same from a file and from doi.org.
 //!
 //! # Variables
 //!

@@ -10,7 +10,7 @@
 //!
 //! | Registry field | BibLaTeX |
 //! |---|---|
-//! | `type` (+ `subtype`), DataCite `types.resourceTypeGeneral` | entry type, by the table [`TYPES`] |
+//! | `type` (+ `subtype`), DataCite `types.resourceTypeGeneral` | entry type, by the table [`TYPES`] (CSL types: [`crate::csl::table::TYPES`]) |
 //! | `author`, `editor`, `translator`, CSL `container-author`; DataCite `creators`, `contributors` of type `Editor` | `author`, `editor`, `translator`, `bookauthor`: persons, `{name}`/`literal`/`Organizational` as literal names; editors of articles and preprints as extra data `editor` (see [`TypeRow::editor`]) |
 //! | `ORCID`, DataCite `nameIdentifiers` of scheme ORCID | extra data [`ORCID_TAG`]: `Family, Given: https://orcid.org/…` |
 //! | `title`, `subtitle`, `short-title` | `title`, `subtitle`, `shorttitle` (first of each, markup removed) |
@@ -52,6 +52,7 @@ use serde_json::Value as Json;
 
 use super::Doi;
 use super::markup;
+use crate::csl::table::{self, CslType};
 use crate::model::{Entry, Extra, Name, Value};
 use crate::tex;
 
@@ -99,7 +100,8 @@ pub enum Vocabulary {
     /// of doi.org content negotiation. `type/subtype` rows match a record
     /// with that `subtype`.
     Crossref,
-    /// CSL 1.0.2 item types (`article-journal`).
+    /// CSL 1.0.2 item types (`article-journal`), the rows of
+    /// [`crate::csl::table::TYPES`].
     Csl,
     /// DataCite's `resourceTypeGeneral` (`Dataset`).
     DataCite,
@@ -150,10 +152,6 @@ const fn row(
     }
 }
 
-const fn with_subtype(row: TypeRow, entrysubtype: &'static str) -> TypeRow {
-    TypeRow { entrysubtype: Some(entrysubtype), ..row }
-}
-
 const fn issued_by_institution(row: TypeRow) -> TypeRow {
     TypeRow { publisher: "institution", ..row }
 }
@@ -172,9 +170,10 @@ const JOURNAL: Option<&str> = Some("journaltitle");
 const BOOK: Option<&str> = Some("booktitle");
 const SERIES: Option<&str> = Some("series");
 
-/// The type mapping: registry type → BibLaTeX type, container field,
-/// publisher field. A type found nowhere becomes `misc` and keeps its name
-/// as extra data `type`.
+/// The type mapping of Crossref and DataCite types: registry type →
+/// BibLaTeX type, container field, publisher field. CSL types are looked up
+/// in [`crate::csl::table::TYPES`] (see [`type_row`]). A type found nowhere
+/// becomes `misc` and keeps its name as extra data `type`.
 pub static TYPES: &[TypeRow] = &[
     handling_editors(row(Crossref, "journal-article", "article", JOURNAL)),
     row(Crossref, "book-chapter", "incollection", BOOK),
@@ -203,43 +202,6 @@ pub static TYPES: &[TypeRow] = &[
     row(Crossref, "component", "misc", None),
     row(Crossref, "grant", "misc", None),
     row(Crossref, "other", "misc", None),
-    handling_editors(row(Csl, "article-journal", "article", JOURNAL)),
-    handling_editors(with_subtype(
-        row(Csl, "article-magazine", "article", JOURNAL),
-        "magazine",
-    )),
-    handling_editors(with_subtype(
-        row(Csl, "article-newspaper", "article", JOURNAL),
-        "newspaper",
-    )),
-    preprint(row(Csl, "article", "online", None)),
-    row(Csl, "chapter", "incollection", BOOK),
-    row(Csl, "entry-dictionary", "inreference", BOOK),
-    row(Csl, "entry-encyclopedia", "inreference", BOOK),
-    row(Csl, "entry", "inreference", BOOK),
-    row(Csl, "paper-conference", "inproceedings", BOOK),
-    issued_by_institution(row(Csl, "thesis", "thesis", None)),
-    issued_by_institution(row(Csl, "report", "report", SERIES)),
-    row(Csl, "book", "book", SERIES),
-    row(Csl, "periodical", "periodical", None),
-    row(Csl, "dataset", "dataset", None),
-    row(Csl, "software", "software", None),
-    row(Csl, "standard", "standard", SERIES),
-    row(Csl, "patent", "patent", None),
-    row(Csl, "webpage", "online", None),
-    row(Csl, "post", "online", None),
-    row(Csl, "post-weblog", "online", None),
-    row(Csl, "manuscript", "unpublished", None),
-    row(Csl, "personal_communication", "letter", None),
-    row(Csl, "legislation", "legislation", None),
-    row(Csl, "bill", "legislation", None),
-    row(Csl, "legal_case", "jurisdiction", None),
-    row(Csl, "motion_picture", "movie", None),
-    row(Csl, "song", "audio", None),
-    row(Csl, "graphic", "image", None),
-    handling_editors(row(Csl, "review", "review", JOURNAL)),
-    handling_editors(row(Csl, "review-book", "review", JOURNAL)),
-    row(Csl, "document", "misc", None),
     handling_editors(row(DataCite, "JournalArticle", "article", JOURNAL)),
     handling_editors(row(DataCite, "DataPaper", "article", JOURNAL)),
     row(DataCite, "BookChapter", "incollection", BOOK),
@@ -265,9 +227,31 @@ pub static TYPES: &[TypeRow] = &[
     row(DataCite, "Other", "misc", None),
 ];
 
-/// The row for a type name of a vocabulary.
-pub fn type_row(vocabulary: Vocabulary, name: &str) -> Option<&'static TypeRow> {
-    TYPES.iter().find(|row| row.vocabulary == vocabulary && row.name == name)
+/// The row for a type name of a vocabulary: CSL types from the one CSL type
+/// table ([`crate::csl::table::type_for_csl`]), the others from [`TYPES`].
+pub fn type_row(vocabulary: Vocabulary, name: &str) -> Option<TypeRow> {
+    match vocabulary {
+        Csl => table::type_for_csl(name).map(TypeRow::from),
+        Crossref | DataCite => TYPES
+            .iter()
+            .find(|row| row.vocabulary == vocabulary && row.name == name)
+            .copied(),
+    }
+}
+
+impl From<&CslType> for TypeRow {
+    fn from(csl: &CslType) -> TypeRow {
+        TypeRow {
+            vocabulary: Csl,
+            name: csl.csl,
+            entry_type: csl.entry_type,
+            entrysubtype: csl.entrysubtype,
+            container: csl.container,
+            publisher: csl.publisher,
+            pubstate: csl.pubstate,
+            editor: csl.registry_editor.then_some("editor"),
+        }
+    }
 }
 
 /// Maps a Crossref REST work (`message` of `/works/{doi}`), or the
@@ -649,8 +633,8 @@ struct Mapped {
 const FALLBACK_ROW: TypeRow = row(Crossref, "", "misc", None);
 
 impl Mapped {
-    fn new(row: Option<&TypeRow>) -> Mapped {
-        let row = row.copied().unwrap_or(FALLBACK_ROW);
+    fn new(row: Option<TypeRow>) -> Mapped {
+        let row = row.unwrap_or(FALLBACK_ROW);
         let mut entry = Entry::new("", row.entry_type);
         if let Some(entrysubtype) = row.entrysubtype {
             entry.set_text("entrysubtype", entrysubtype, None);
@@ -1367,6 +1351,16 @@ mod tests {
         assert_eq!(entry.entry_type, "misc");
         assert_eq!(entry.extra[0].tag, "type");
         assert_eq!(entry.extra[0].value, "hologram");
+    }
+
+    #[test]
+    fn registry_performance_is_performance() {
+        // One CSL table: a registry's `performance` is biblatex's
+        // `@performance`, as in a CSL-JSON file (it used to become `misc`).
+        let entry =
+            entry_from_csl(&json!({"DOI": "10.1000/p", "type": "performance"})).unwrap();
+        assert_eq!(entry.entry_type, "performance");
+        assert!(entry.extra.iter().all(|extra| extra.tag != "type"), "{:?}", entry.extra);
     }
 
     #[test]

@@ -146,24 +146,12 @@ impl Callout {
 
     /// Every reference it points at, in order, without repeats.
     pub fn targets(&self) -> Vec<usize> {
-        let mut out = Vec::new();
-        for &target in self.items.iter().flat_map(|item| &item.targets) {
-            if !out.contains(&target) {
-                out.push(target);
-            }
-        }
-        out
+        without_repeats(self.items.iter().flat_map(|item| &item.targets))
     }
 
     /// Every candidate of its ambiguous or unresolved items, without repeats.
     pub fn candidates(&self) -> Vec<usize> {
-        let mut out = Vec::new();
-        for &candidate in self.items.iter().flat_map(|item| &item.candidates) {
-            if !out.contains(&candidate) {
-                out.push(candidate);
-            }
-        }
-        out
+        without_repeats(self.items.iter().flat_map(|item| &item.candidates))
     }
 }
 
@@ -276,4 +264,15 @@ pub(crate) fn entry_names(entry: &Entry) -> Vec<&Name> {
         }
     }
     Vec::new()
+}
+
+/// The indexes in order, each at its first place.
+fn without_repeats<'a>(indexes: impl Iterator<Item = &'a usize>) -> Vec<usize> {
+    let mut out = Vec::new();
+    for &index in indexes {
+        if !out.contains(&index) {
+            out.push(index);
+        }
+    }
+    out
 }

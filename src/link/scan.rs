@@ -22,6 +22,7 @@ use super::blocks::Block;
 use super::resolve::{Cited, Index, Resolution};
 use super::sentence::Flat;
 use super::{Callout, CalloutKind, Item, Sentence, Status};
+use crate::model::MONTH_NAMES;
 
 /// A year as callouts print it, `n.d.`, `in press`, `forthcoming`.
 static YEAR: LazyLock<Regex> = LazyLock::new(|| {
@@ -45,20 +46,9 @@ static NUMBERS: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
-/// Capitalised words that are never the name of a cited author.
+/// Capitalised words that are never the name of a cited author, besides the
+/// month names ([`MONTH_NAMES`]; see [`is_not_a_name`]).
 const NOT_NAMES: &[&str] = &[
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
     "Jan",
     "Feb",
     "Mar",
@@ -574,10 +564,15 @@ fn plausible(text: &str, names: &Names) -> bool {
             let first = &text[words[0].clone()];
             let last = strip_possessive(&text[words[words.len() - 1].clone()]);
             words.len() <= 6
-                && !NOT_NAMES.contains(&first)
-                && !NOT_NAMES.contains(&last)
+                && !is_not_a_name(first)
+                && !is_not_a_name(last)
                 && words.iter().any(|w| is_name_word(&text[w.clone()]))
         })
+}
+
+/// Whether a capitalised word is never the name of a cited author.
+fn is_not_a_name(word: &str) -> bool {
+    MONTH_NAMES.contains(&word) || NOT_NAMES.contains(&word)
 }
 
 /// How a year is placed.

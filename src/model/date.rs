@@ -166,22 +166,31 @@ pub fn month_number(word: &str) -> Option<u32> {
     if lower.len() < 3 {
         return None;
     }
-    const MONTHS: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
-    MONTHS.iter().position(|month| month.starts_with(&lower)).map(|idx| idx as u32 + 1)
+    MONTH_NAMES
+        .iter()
+        .position(|month| {
+            month
+                .get(..lower.len())
+                .is_some_and(|start| start.eq_ignore_ascii_case(&lower))
+        })
+        .map(|idx| idx as u32 + 1)
 }
+
+/// The English month names, January first.
+pub const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
 
 fn days_in_month(year: i32, month: u32) -> u32 {
     match month {

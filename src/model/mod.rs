@@ -4,7 +4,7 @@ mod date;
 mod fields;
 mod name;
 
-pub use date::{Date, DateError, month_number};
+pub use date::{Date, DateError, MONTH_NAMES, month_number};
 pub use fields::{FieldKind, canonical_rank, field_kind, is_known_type};
 pub use name::Name;
 
