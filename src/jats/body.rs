@@ -80,6 +80,12 @@ const OPAQUE: &[(&str, &str)] = &[
     ("object-id", ""),
 ];
 
+/// Elements whose text is not the body's, per the gold rules: footnotes
+/// (those of a table's foot aside), supplementary material (its caption),
+/// sub-articles, reference lists, and `<media>`/`<graphic>` (see [`OPAQUE`]).
+const SKIPPED: &[&str] =
+    &["fn", "fn-group", "supplementary-material", "sub-article", "ref-list", "ack"];
+
 /// A block's text and where each byte came from.
 #[derive(Debug, Default)]
 pub struct Flat {
@@ -161,7 +167,7 @@ impl Flat {
 pub fn blocks(element: &Element, xml: &str) -> Vec<Flat> {
     let mut out = Vec::new();
     let mut current = Flat::default();
-    walk(element, xml, &mut current, &mut out);
+    walk(element, xml, false, &mut current, &mut out);
     finish(current, &mut out);
     out
 }
@@ -172,7 +178,8 @@ fn finish(flat: Flat, out: &mut Vec<Flat>) {
     }
 }
 
-fn walk(element: &Element, xml: &str, flat: &mut Flat, out: &mut Vec<Flat>) {
+/// `foot`: inside a `<table-wrap-foot>`, where footnotes count.
+fn walk(element: &Element, xml: &str, foot: bool, flat: &mut Flat, out: &mut Vec<Flat>) {
     for child in &element.children {
         match child {
             Node::Text(span) | Node::CData(span) => flat.push_raw(xml, span.clone()),
@@ -185,7 +192,7 @@ fn walk(element: &Element, xml: &str, flat: &mut Flat, out: &mut Vec<Flat>) {
                     flat.space(e.span.end);
                 } else if e.name == "xref" && e.attr("ref-type") == Some("bibr") {
                     let start = flat.text.len() + usize::from(flat.pending.is_some());
-                    walk(e, xml, flat, out);
+                    walk(e, xml, foot, flat, out);
                     let end = flat.text.len().max(start);
                     let rids = e
                         .attr("rid")
@@ -198,15 +205,19 @@ fn walk(element: &Element, xml: &str, flat: &mut Flat, out: &mut Vec<Flat>) {
                         rids: rids.collect(),
                     });
                 } else if INLINE.contains(&e.local()) || e.name == "xref" {
-                    walk(e, xml, flat, out);
-                } else if e.name == "fn" || e.name == "sub-article" {
-                    // Footnotes inside a paragraph are text of their own.
+                    walk(e, xml, foot, flat, out);
+                } else if e.name == "fn" && foot {
+                    // A table's footnotes are text of their own.
                     let mut inner = Flat::default();
-                    walk(e, xml, &mut inner, out);
+                    walk(e, xml, foot, &mut inner, out);
                     finish(inner, out);
+                } else if SKIPPED.contains(&e.name.as_str()) {
+                    // Left out, though a space stays where it was.
+                    flat.space(e.span.start);
                 } else {
+                    let foot = foot || e.name == "table-wrap-foot";
                     let mut inner = Flat::default();
-                    walk(e, xml, &mut inner, out);
+                    walk(e, xml, foot, &mut inner, out);
                     finish(inner, out);
                     flat.space(e.span.end);
                 }
@@ -248,6 +259,11 @@ pub fn callouts(flat: &Flat, by_id: &HashMap<&str, usize>) -> Vec<Callout> {
     }
     let sentences = crate::link::sentence::split_text(&flat.text);
     let mut out = Vec::new();
+    // By sentence (index into `sentences`): each callout's index in `out`,
+    // span and sentence range in the flat text, for the clauses.
+    type InSentence = Vec<(usize, Range<usize>, Range<usize>)>;
+    let mut in_sentence: std::collections::BTreeMap<usize, InSentence> =
+        std::collections::BTreeMap::new();
     for run in runs {
         let first = &xrefs[run.start];
         let last = &xrefs[run.end - 1];
@@ -341,14 +357,36 @@ pub fn callouts(flat: &Flat, by_id: &HashMap<&str, usize>) -> Vec<Callout> {
         } else {
             CalloutKind::Narrative
         };
-        let sentence = sentence_of(flat, &sentences, range.clone());
+        let (at, sentence) = crate::link::sentence_around(&sentences, &range);
+        in_sentence.entry(at).or_default().push((
+            out.len(),
+            range.clone(),
+            sentence.clone(),
+        ));
         out.push(Callout {
             kind,
             span: flat.doc_span(range),
             items,
-            sentence,
+            sentence: Sentence {
+                span: flat.doc_span(sentence.clone()),
+                text: flat.text[sentence].to_string(),
+            },
             clause: None,
         });
+    }
+    // A sentence citing several sources: each callout's clause, as in markdown.
+    for list in in_sentence.values().filter(|list| list.len() > 1) {
+        let spans: Vec<_> = list
+            .iter()
+            .map(|(_, span, sentence)| (span.clone(), sentence.clone()))
+            .collect();
+        for ((i, ..), clause) in list.iter().zip(crate::link::clauses(
+            &flat.text,
+            |r| flat.doc_span(r),
+            &spans,
+        )) {
+            out[*i].clause = Some(clause);
+        }
     }
     out
 }
@@ -407,10 +445,15 @@ fn trimmed(text: &str, range: Range<usize>) -> Range<usize> {
     start..end.max(start)
 }
 
-/// `12`, `[12]`, `(3)`: a reference number.
+/// `12`, `[12]`, `(3)`, and the lists and ranges one xref naming several
+/// references may print (`3,4`, `5–7`): reference numbers.
 fn is_number(text: &str) -> bool {
     let inner = text.trim().trim_matches(['[', ']', '(', ')']).trim();
-    !inner.is_empty() && inner.chars().all(|c| c.is_ascii_digit())
+    inner.chars().next().is_some_and(|c| c.is_ascii_digit())
+        && inner.chars().last().is_some_and(|c| c.is_ascii_digit())
+        && inner.chars().all(|c| {
+            c.is_ascii_digit() || matches!(c, ',' | ' ' | '-' | '–' | '—' | '−' | '‒')
+        })
 }
 
 /// `Cao et al., 2002` → (`Cao et al.`, `2002`); `Cao et al. (2002)` likewise.
@@ -423,22 +466,6 @@ fn split_author_year(text: &str) -> (String, String) {
         }
         None => (text.to_string(), String::new()),
     }
-}
-
-/// The sentence of the flat text holding `range` (all it touches).
-fn sentence_of(flat: &Flat, sentences: &[Range<usize>], range: Range<usize>) -> Sentence {
-    let at = sentences.partition_point(|s| s.end <= range.start);
-    let mut span = sentences.get(at).cloned().unwrap_or(range.clone());
-    let mut last = at;
-    while last + 1 < sentences.len() && sentences[last].end < range.end {
-        last += 1;
-    }
-    if let Some(end) = sentences.get(last) {
-        span.end = span.end.max(end.end);
-    }
-    span.start = span.start.min(range.start);
-    span.end = span.end.max(range.end);
-    Sentence { span: flat.doc_span(span.clone()), text: flat.text[span].to_string() }
 }
 
 #[cfg(test)]

@@ -213,7 +213,25 @@ pub fn analyze(
         }
     }
     let uncited = (0..references.len()).filter(|&i| !cited[i]).collect();
-    let links = Links { callouts: article.callouts, uncited, mismatches: Vec::new() };
+    let mut callouts = article.callouts;
+    fit_items(&mut callouts, &references);
+    let mismatches = crate::link::mismatch::check(xml, &callouts, &references);
+    let mut diagnostics = read.diagnostics;
+    let index = LineIndex::new(xml);
+    for mismatch in &mismatches {
+        let Some(callout) = callouts.get(mismatch.callout) else { continue };
+        diagnostics.push(
+            Diagnostic::new(
+                "LINK003",
+                Severity::Warning,
+                file,
+                index.position(callout.span.start),
+                mismatch.message.clone(),
+            )
+            .with_help("check the callout against the reference"),
+        );
+    }
+    let links = Links { callouts, uncited, mismatches };
     Parsed {
         value: Some(Linked {
             file: file.to_string(),
@@ -223,7 +241,57 @@ pub fn analyze(
             attributions: Vec::new(),
             attribution_keys: Vec::new(),
         }),
-        diagnostics: read.diagnostics,
+        diagnostics,
+    }
+}
+
+/// How each author-year item fits the reference its `rid` names (the
+/// markdown linker's [`crate::link::resolve::Index::fit`]), for the
+/// mismatch warnings: the xref decides the target, the printed names and
+/// year are only checked against it.
+fn fit_items(callouts: &mut [crate::link::Callout], references: &[Reference]) {
+    let index = crate::link::resolve::Index::new(references);
+    for callout in callouts {
+        if callout.kind == crate::link::CalloutKind::Numeric {
+            continue;
+        }
+        for item in &mut callout.items {
+            let Some(&target) = item.targets.first() else { continue };
+            if item.implied || item.status != Status::Resolved {
+                continue;
+            }
+            let cited = cited_of(&item.authors, &item.year);
+            if cited.names.is_empty() || (cited.year.is_none() && !cited.in_press) {
+                continue;
+            }
+            item.fit = Some(index.fit(&cited, &references[target]));
+        }
+    }
+}
+
+/// `Müller and Ng` + `2015a` as a cited work.
+fn cited_of(authors: &str, year: &str) -> crate::link::resolve::Cited {
+    let others = authors.contains("et al") || authors.contains("colleagues");
+    let cleaned = authors.replace("et al.", "").replace("et al", "");
+    let names = cleaned
+        .split([',', '&', ';'])
+        .flat_map(|part| part.split(" and "))
+        .map(|n| n.trim().trim_end_matches("'s").trim().to_string())
+        .filter(|n| !n.is_empty())
+        .collect();
+    let digits: String = year.chars().take_while(char::is_ascii_digit).collect();
+    let suffix = year[digits.len()..]
+        .chars()
+        .next()
+        .filter(char::is_ascii_lowercase)
+        .map(|c| c.to_string());
+    let lower = year.to_ascii_lowercase();
+    crate::link::resolve::Cited {
+        names,
+        others,
+        year: (digits.len() == 4).then(|| digits.parse().ok()).flatten(),
+        suffix,
+        in_press: lower.contains("press") || lower.contains("forthcoming"),
     }
 }
 

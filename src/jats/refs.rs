@@ -1,22 +1,24 @@
 //! A JATS `<ref-list>` to entries: **the** JATS ↔ BibLaTeX table.
 //!
-//! | JATS (inside `<element-citation>`, `<mixed-citation>`, `<citation>`) | BibLaTeX |
+//! | JATS (inside `<element-citation>`, `<mixed-citation>`, NLM `<citation>`/`<nlm-citation>`; in `<citation-alternatives>` the element citation) | BibLaTeX |
 //! |---|---|
 //! | `publication-type` / `citation-type` | entry type, see [`TYPES`] (`book` with a chapter title → `incollection`, `confproc` without a paper title → `proceedings`) |
 //! | `person-group person-group-type="author"` (also `allauthors`, `inventor`; names outside any group) | `author` |
 //! | `person-group-type` `editor`, `guest-editor`, `compiler`, `series-editor` / `translator` | `editor` / `translator`; other roles kept as extra data |
-//! | `<name>`/`<string-name>`: `surname`, `given-names`, `prefix`, `suffix` | a person; PubMed initials (`LA`) written `L. A.` |
-//! | `<collab>`, `<institution>` in a group | a literal (corporate) name |
+//! | `<name>`/`<string-name>`: `surname`, `given-names`, `prefix`, `suffix`; a bare `<string-name>Ito K</string-name>` split family first; `<name-alternatives>`: the first in no other language | a person; PubMed initials (`LA`) written `L. A.` |
+//! | names straight in a mixed citation: after `In:` or before `, editors` (after a title) | `editor`; `et al.` after them `and others` |
+//! | `<collab>` (its `<collab-name>`), `<institution>` in a group | a literal (corporate) name |
 //! | `<etal/>` | `and others` |
 //! | `article-title`, `chapter-title`, `part-title`, `data-title` | `title` |
 //! | `source` | `journaltitle` (article), `booktitle` (chapter, paper), else `title` (or `howpublished` when there is a title) |
-//! | `year` (`2015a`: the letter is the source's year suffix, not the work's), `month`, `day`; `iso-8601-date` | `date` (EDTF); `in press` → `pubstate = {inpress}` |
+//! | `year` (`2015a`: the letter is the source's year suffix, not the work's), `month`, `day`, also inside `<date>`; `iso-8601-date`; `string-date` | `date` (EDTF); `in press` → `pubstate = {inpress}` |
+//! | `size units="pages"` | `pagetotal` |
 //! | `volume`, `issue`, `edition`, `series`, `isbn`, `issn`, `version` | `volume`, `number`, `edition`, `series`, `isbn`, `issn`, `version` |
 //! | `fpage`/`lpage` (as printed), else `page-range` | `pages` (`a--b`) |
 //! | `elocation-id` | `eid` |
 //! | `publisher-name` / `publisher-loc` | `publisher` / `location` (`institution` for theses and reports) |
 //! | `pub-id pub-id-type="doi"` | `doi`; `pmid` → `eprint` + `eprinttype = {pubmed}`; `arxiv` → `eprint` + `eprinttype = {arxiv}`; others extra data `pub-id:<type>` |
-//! | `uri`, `ext-link` (their `xlink:href`, else their text) | `url` (a doi.org link gives `doi`) |
+//! | `uri`, `ext-link` (their `xlink:href`, else their text) | `url` (a doi.org link or `ext-link-type="doi"` gives `doi`) |
 //! | `comment`, `annotation`, `note` | `note` |
 //! | `conf-name`, `conf-loc` | `eventtitle`, `venue` |
 //! | `date-in-citation content-type="access-date"` (`iso-8601-date`) | `urldate` |
@@ -26,6 +28,10 @@
 //! `source` in italics, a space where two tagged elements touch) by
 //! [`crate::reflist::read_reference`]; then every part tagged inside it is
 //! taken as given and overrides what the parser guessed.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use crate::diag::{Diagnostic, LineIndex, Severity};
 use crate::model::{Date, Entry, Extra, Name, Origin, Source, Value, month_number};
@@ -93,11 +99,61 @@ pub fn read_refs(
     collect_outside(article, "ref-list", "sub-article", &mut lists);
     let mut refs = Vec::new();
     for list in lists {
-        for element in list.elements().filter(|e| e.name == "ref") {
-            refs.push(read_ref(element, xml, file, index, diagnostics));
-        }
+        list_refs(list, xml, file, index, diagnostics, &mut refs);
     }
     refs
+}
+
+/// The `<ref>`s of one list and of the lists nested in it, in order.
+fn list_refs(
+    list: &Element,
+    xml: &str,
+    file: &str,
+    index: &LineIndex,
+    diagnostics: &mut Vec<Diagnostic>,
+    out: &mut Vec<JatsReference>,
+) {
+    for element in list.elements() {
+        match element.name.as_str() {
+            "ref" => out.push(read_ref(element, xml, file, index, diagnostics)),
+            "ref-list" => list_refs(element, xml, file, index, diagnostics, out),
+            _ => {}
+        }
+    }
+}
+
+/// Elements holding one citation: JATS's two, NLM 2.x's `<citation>` and
+/// NLM 3.0's `<nlm-citation>`.
+const CITATIONS: [&str; 4] =
+    ["element-citation", "mixed-citation", "citation", "nlm-citation"];
+
+/// The citation of a `<ref>`: the first one (a `<ref>` holding two gives
+/// the first); in `<citation-alternatives>` the tagged one, else the first.
+fn citation_of(element: &Element) -> Option<&Element> {
+    fn pick(group: &Element) -> Option<&Element> {
+        let mut found = Vec::new();
+        for name in CITATIONS {
+            group.descendants(name, &mut found);
+        }
+        let first = found.iter().copied().min_by_key(|e| e.span.start)?;
+        if group.name != "citation-alternatives" {
+            return Some(first);
+        }
+        found
+            .iter()
+            .copied()
+            .filter(|e| matches!(e.name.as_str(), "element-citation" | "nlm-citation"))
+            .min_by_key(|e| e.span.start)
+            .or(Some(first))
+    }
+    element
+        .elements()
+        .find(|e| CITATIONS.contains(&e.name.as_str()))
+        .or_else(|| {
+            element.elements().find(|e| e.name == "citation-alternatives").and_then(pick)
+        })
+        // `<ref><note><mixed-citation>` and similar wrappers.
+        .or_else(|| pick(element))
 }
 
 /// Every element named `name` under `element`, not looking inside `skip`.
@@ -127,19 +183,7 @@ fn read_ref(
     let line_end = index.line(element.span.end.saturating_sub(1).max(element.span.start));
     let id = element.attr("id").unwrap_or_default().to_string();
     let label = element.child("label").map(|l| l.text(xml)).filter(|l| !l.is_empty());
-    let citation = element
-        .elements()
-        .find(|e| {
-            matches!(e.name.as_str(), "element-citation" | "mixed-citation" | "citation")
-        })
-        .or_else(|| {
-            // `<ref><note><mixed-citation>` and similar wrappers.
-            let mut found = Vec::new();
-            for name in ["element-citation", "mixed-citation", "citation"] {
-                element.descendants(name, &mut found);
-            }
-            found.into_iter().min_by_key(|e| e.span.start)
-        });
+    let citation = citation_of(element);
     let (mut entry, year_suffix) = match citation {
         None => {
             diagnostics.push(
@@ -161,7 +205,10 @@ fn read_ref(
             }
             (entry, None)
         }
-        Some(citation) if citation.name == "element-citation" => {
+        Some(citation)
+            if citation.name == "element-citation"
+                || (citation.name == "nlm-citation" && !has_free_text(citation, xml)) =>
+        {
             let mut mapped = Mapped::new(xml, index);
             mapped.citation(citation);
             mapped.finish()
@@ -359,8 +406,27 @@ impl<'a> Mapped<'a> {
             .to_ascii_lowercase();
         self.typed = !kind.is_empty() && kind != "other";
         self.kind = kind;
-        for child in citation.elements() {
-            self.part(child);
+        let runs = name_runs(citation, self.xml);
+        for (i, child) in citation.children.iter().enumerate() {
+            let Node::Element(element) = child else { continue };
+            let run = runs.iter().find(|r| r.members.contains(&i));
+            match run {
+                Some(run) if run.editors => {
+                    self.names_origin.get_or_insert(self.origin(element));
+                    if let Some(name) = self.name(element) {
+                        self.editors.push(name);
+                    }
+                }
+                _ => self.part(element),
+            }
+            // `et al.` written after the names.
+            if let Some(run) = run.filter(|r| r.others && r.members.last() == Some(&i)) {
+                let names =
+                    if run.editors { &mut self.editors } else { &mut self.authors };
+                if names.last() != Some(&Name::Others) {
+                    names.push(Name::Others);
+                }
+            }
         }
     }
 
@@ -413,7 +479,13 @@ impl<'a> Mapped<'a> {
                     }
                 }
             }
-            "name" | "string-name" | "collab" | "etal" | "anonymous" => {
+            "name"
+            | "string-name"
+            | "collab"
+            | "etal"
+            | "anonymous"
+            | "name-alternatives"
+            | "collab-alternatives" => {
                 self.names_origin.get_or_insert(origin);
                 if let Some(name) = self.name(element) {
                     self.authors.push(name);
@@ -434,6 +506,22 @@ impl<'a> Mapped<'a> {
                     self.iso_date = element.attr("iso-8601-date").map(str::to_string);
                     self.year = Some((text, origin));
                 }
+            }
+            // `<date><year>…</year><month>…</month></date>`.
+            "date" => {
+                for inner in element.elements() {
+                    self.part(inner);
+                }
+            }
+            "string-date" => {
+                if self.year.is_none() && YEAR.is_match(&text) {
+                    self.iso_date = element.attr("iso-8601-date").map(str::to_string);
+                    self.year = Some((text, origin));
+                }
+            }
+            // A book's length, not the pages cited.
+            "size" if element.attr("units").is_none_or(|u| u.starts_with("page")) => {
+                self.set("pagetotal", &text, element)
             }
             "month" => self.month = Some(text),
             "day" => self.day = Some(text),
@@ -491,7 +579,8 @@ impl<'a> Mapped<'a> {
                     .filter(|h| !h.is_empty())
                     .map(str::to_string)
                     .unwrap_or(text);
-                let doi_link = target.contains("doi.org/");
+                let doi_link = target.contains("doi.org/")
+                    || element.attr("ext-link-type") == Some("doi");
                 match crate::doi::clean(&target).filter(|_| doi_link) {
                     Some(doi) if !self.entry.fields.contains_key("doi") => {
                         self.set("doi", &doi, element)
@@ -539,14 +628,31 @@ impl<'a> Mapped<'a> {
 
     fn name(&self, element: &Element) -> Option<Name> {
         match element.name.as_str() {
+            // The same name written several ways: the first in no other
+            // language, else the first.
+            "name-alternatives" | "collab-alternatives" => element
+                .elements()
+                .filter(|e| e.attr("xml:lang").is_none())
+                .chain(element.elements())
+                .find_map(|e| self.name(e)),
             "name" | "string-name" => {
                 let part =
                     |n: &str| element.child(n).map(|e| self.text(e)).unwrap_or_default();
                 let family = part("surname");
                 if family.is_empty() {
                     let whole = self.text(element);
-                    return (!whole.is_empty())
-                        .then(|| Name::Literal(tex::escape(&whole)));
+                    if whole.is_empty() {
+                        return None;
+                    }
+                    return Some(match split_string_name(&whole) {
+                        Some((family, given)) => Name::Person {
+                            family: tex::escape(family),
+                            given: tex::escape(&initials(given)),
+                            prefix: String::new(),
+                            suffix: String::new(),
+                        },
+                        None => Name::Literal(tex::escape(&whole)),
+                    });
                 }
                 Some(Name::Person {
                     family: tex::escape(&family),
@@ -556,7 +662,11 @@ impl<'a> Mapped<'a> {
                 })
             }
             "collab" | "institution" => {
-                let text = self.text(element);
+                // JATS 1.3: `<collab><collab-name>` with its members beside.
+                let text = match element.child("collab-name") {
+                    Some(name) => self.text(name),
+                    None => own_text(element, self.xml),
+                };
                 (!text.is_empty()).then(|| Name::Literal(tex::escape(&text)))
             }
             "etal" => Some(Name::Others),
@@ -675,18 +785,29 @@ fn date_of(
     iso: Option<&str>,
 ) -> (Option<String>, Option<String>) {
     let trimmed = year.trim();
-    let digits: String = trimmed.chars().take_while(|c| c.is_ascii_digit()).collect();
+    let mut digits: String = trimmed.chars().take_while(|c| c.is_ascii_digit()).collect();
     let rest = &trimmed[digits.len()..];
-    let suffix = rest
+    let mut suffix = rest
         .chars()
         .next()
         .filter(|c| c.is_ascii_lowercase() && rest.chars().count() == 1)
         .map(|c| c.to_string());
+    if digits.len() != 4
+        && let Some(found) = YEAR.captures(trimmed)
+    {
+        // `(2015b)`, `2015 Mar`, `c2015`.
+        digits = found[1].to_string();
+        suffix = found.get(2).map(|s| s.as_str().to_string());
+    }
+    let iso = iso.filter(|i| Date::parse(i).is_ok());
     if digits.len() != 4 {
-        if let Some(iso) = iso.filter(|i| Date::parse(i).is_ok()) {
-            return (Some(iso.to_string()), suffix);
-        }
-        return (None, suffix);
+        return (iso.map(str::to_string), suffix);
+    }
+    // `<year iso-8601-date="2015-03">2015a</year>`: the full date.
+    if month.is_none()
+        && let Some(iso) = iso.filter(|i| i.len() > 4 && i.starts_with(digits.as_str()))
+    {
+        return (Some(iso.to_string()), suffix);
     }
     let mut date = digits;
     let month = month.and_then(|m| {
@@ -706,6 +827,144 @@ fn date_of(
         date.truncate(4);
     }
     (Some(date), suffix)
+}
+
+/// A four-digit year in running text, and a suffix letter right after it.
+static YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[^0-9])(1[5-9][0-9]{2}|20[0-9]{2})([a-z])?(?:[^0-9a-z]|$)")
+        .expect("valid regex")
+});
+
+/// A run of names side by side in a citation: `Gubler DJ, Kuno G`.
+#[derive(Debug, Default)]
+struct Run {
+    /// Indexes of the name elements in the citation's children.
+    members: Vec<usize>,
+    /// Editors: `In: <name>…` or `<name>…, editors` after a title.
+    editors: bool,
+    /// `et al.` written after them.
+    others: bool,
+}
+
+static IN_BEFORE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:^|[\s.,;])In:?\s*$").expect("valid regex"));
+static EDITORS_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*[,.]?\s*(?:et\.?\s*al\.?\s*,?\s*)?\(?(?:eds?|editors?)\b")
+        .expect("valid regex")
+});
+static ETAL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^[\s,;]*et\.?\s*al\b").expect("valid regex"));
+static NAME_SEPARATOR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^[\s,;&]*(?:and\b)?[\s,;&]*$").expect("valid regex")
+});
+
+/// The runs of names written straight inside a citation (no person-group):
+/// which are editors, which end in `et al.`.
+fn name_runs(citation: &Element, xml: &str) -> Vec<Run> {
+    let is_name = |e: &Element| {
+        matches!(
+            e.name.as_str(),
+            "name"
+                | "string-name"
+                | "collab"
+                | "name-alternatives"
+                | "collab-alternatives"
+        )
+    };
+    let mut runs = Vec::new();
+    let mut current: Option<Run> = None;
+    let mut text = String::new();
+    let mut before = String::new();
+    let mut seen_other = false;
+    let close = |run: Run, after: &str, seen_other: bool, runs: &mut Vec<Run>| {
+        let mut run = run;
+        run.others = ETAL.is_match(after);
+        run.editors |= seen_other && EDITORS_AFTER.is_match(after);
+        runs.push(run);
+    };
+    for (i, child) in citation.children.iter().enumerate() {
+        match child {
+            Node::Element(e) if is_name(e) => {
+                let joined = NAME_SEPARATOR.is_match(&text);
+                match current.as_mut() {
+                    Some(run) if joined => run.members.push(i),
+                    _ => {
+                        if let Some(run) = current.take() {
+                            close(run, &text, seen_other, &mut runs);
+                            seen_other = true;
+                            before.clone_from(&text);
+                        }
+                        let editors = IN_BEFORE.is_match(&before);
+                        current = Some(Run { members: vec![i], editors, others: false });
+                    }
+                }
+                text.clear();
+            }
+            Node::Element(e) => {
+                if let Some(run) = current.take() {
+                    close(run, &text, seen_other, &mut runs);
+                }
+                if !matches!(e.name.as_str(), "etal" | "anonymous" | "x" | "label") {
+                    seen_other = true;
+                }
+                text.clear();
+                before.clear();
+            }
+            Node::Text(span) | Node::CData(span) => {
+                text.push_str(&xml[span.clone()]);
+                if current.is_none() {
+                    before.push_str(&xml[span.clone()]);
+                }
+            }
+            Node::Ref(_, value) => {
+                text.push_str(value);
+                if current.is_none() {
+                    before.push_str(value);
+                }
+            }
+        }
+    }
+    if let Some(run) = current.take() {
+        close(run, &text, seen_other, &mut runs);
+    }
+    runs
+}
+
+/// `Ito K`, `Ito, Ken`: a name written family name first, split; anything
+/// else (`Ken Ito`) is left whole.
+fn split_string_name(whole: &str) -> Option<(&str, &str)> {
+    if let Some((family, given)) = whole.split_once(',') {
+        let (family, given) = (family.trim(), given.trim());
+        let fine = !family.is_empty()
+            && !given.is_empty()
+            && !given.contains(',')
+            && family.split_whitespace().count() <= 3;
+        return fine.then_some((family, given));
+    }
+    let (family, given) = whole.trim().rsplit_once(' ')?;
+    let initials = given.trim_end_matches('.');
+    let is_initials = (1..=4).contains(&initials.replace('.', "").chars().count())
+        && initials.chars().all(|c| c.is_uppercase() || c == '.' || c == '-');
+    (is_initials && family.chars().next().is_some_and(char::is_uppercase))
+        .then_some((family.trim(), given))
+}
+
+/// An element's text without the members, addresses and notes inside it.
+fn own_text(element: &Element, xml: &str) -> String {
+    let mut out = String::new();
+    for child in &element.children {
+        match child {
+            Node::Element(e)
+                if matches!(
+                    e.name.as_str(),
+                    "contrib-group" | "contrib" | "address" | "email" | "xref" | "fn"
+                ) => {}
+            Node::Element(e) => out.push_str(&e.text(xml)),
+            Node::Text(span) | Node::CData(span) => out.push_str(&xml[span.clone()]),
+            Node::Ref(_, value) => out.push_str(value),
+        }
+    }
+    crate::tex::collapse_whitespace(&out)
 }
 
 /// PubMed-style initials (`LA`, `J`) as BibLaTeX initials (`L. A.`, `J.`);

@@ -80,7 +80,10 @@ impl Element {
     pub fn text(&self, xml: &str) -> String {
         let mut raw = String::new();
         self.raw_text(xml, &mut raw);
-        crate::tex::collapse_whitespace(&raw)
+        // Publishers' XML has no-break spaces at the ends of names and
+        // titles (`<surname>Castro-Alamancos&#xA0;</surname>`): trimmed
+        // like any white space; inside a value they stay.
+        crate::tex::collapse_whitespace(raw.trim())
     }
 
     fn raw_text(&self, xml: &str, out: &mut String) {
@@ -265,14 +268,36 @@ pub fn parse(
             "close the element (the file may be cut short)",
         ));
     }
-    root.ok_or_else(|| {
+    let mut root = root.ok_or_else(|| {
         error(
             "JATS001",
             first,
             "not XML: no element in the file".into(),
             "biblink reads JATS/NLM XML articles (`<article>` with a `<ref-list>`)",
         )
-    })
+    })?;
+    // `<j:article xmlns:j="http://jats.nlm.nih.gov">`: JATS elements under a
+    // prefix read as the same elements without it.
+    if let Some((prefix, _)) = root.name.split_once(':') {
+        let declared = root.attr(&format!("xmlns:{prefix}")).unwrap_or("");
+        if super::NAMESPACES.iter().any(|n| declared.contains(n)) {
+            let prefix = format!("{prefix}:");
+            unprefix(&mut root, &prefix);
+        }
+    }
+    Ok(root)
+}
+
+/// Drops `prefix` from the names of `element` and of every element in it.
+fn unprefix(element: &mut Element, prefix: &str) {
+    if let Some(local) = element.name.strip_prefix(prefix) {
+        element.name = local.to_string();
+    }
+    for child in &mut element.children {
+        if let Node::Element(e) = child {
+            unprefix(e, prefix);
+        }
+    }
 }
 
 fn name_of(tag: &BytesStart) -> String {

@@ -124,6 +124,20 @@ pub fn check(
                 }
             }
             if let Some(fit) = item.fit {
+                // Resolved with another year: only an exact link (a JATS
+                // xref's rid) gets here, the text linker never resolves it.
+                if fit.date == 0 && item.note.is_none() {
+                    push(
+                        target,
+                        "year",
+                        format!(
+                            "callout '{printed}' gives {}, but the reference it links to at line {} is dated {}",
+                            item.year,
+                            r.line,
+                            year_text(r)
+                        ),
+                    );
+                }
                 if fit.date == 1 {
                     push(
                         target,

@@ -197,18 +197,7 @@ pub fn link(document: &str, references: &[Reference], exclude: &[Range<usize>]) 
         let sentences = sentence::split_text(&flat.text);
         let mut in_sentence: Vec<Vec<usize>> = vec![Vec::new(); sentences.len()];
         for (span, mut callout) in found {
-            let at = sentences.partition_point(|s| s.end <= span.start);
-            let mut range = sentences.get(at).cloned().unwrap_or(span.clone());
-            // A callout that runs over a split takes the sentences it touches.
-            let mut last = at;
-            while last + 1 < sentences.len() && sentences[last].end < span.end {
-                last += 1;
-            }
-            if let Some(end) = sentences.get(last) {
-                range.end = range.end.max(end.end);
-            }
-            range.start = range.start.min(span.start);
-            range.end = range.end.max(span.end);
+            let (at, range) = sentence_around(&sentences, &span);
             callout.sentence = Sentence {
                 span: flat.doc_span(range.clone()),
                 text: flat.text[range.clone()].to_string(),
@@ -218,22 +207,15 @@ pub fn link(document: &str, references: &[Reference], exclude: &[Range<usize>]) 
             }
             callouts.push((span, range, callout));
         }
-        // A sentence citing several sources for different parts: each
-        // callout's clause runs from the end of the one before.
         for list in in_sentence.iter().filter(|l| l.len() > 1) {
-            let mut from = callouts[list[0]].1.start;
-            for (n, &i) in list.iter().enumerate() {
-                let (span, range, _) = &callouts[i];
-                let end = if n + 1 == list.len() { range.end } else { span.end };
-                let text = &flat.text[from..end];
-                let trimmed = text.trim_start_matches([' ', ',', ';', ':', '–', '—']);
-                let start = end - trimmed.len();
-                let clause = start..end;
-                from = span.end;
-                callouts[i].2.clause = Some(Sentence {
-                    span: flat.doc_span(clause.clone()),
-                    text: flat.text[clause].to_string(),
-                });
+            let spans: Vec<_> = list
+                .iter()
+                .map(|&i| (callouts[i].0.clone(), callouts[i].1.clone()))
+                .collect();
+            for (&i, clause) in
+                list.iter().zip(clauses(&flat.text, |r| flat.doc_span(r), &spans))
+            {
+                callouts[i].2.clause = Some(clause);
             }
         }
     }
@@ -251,6 +233,54 @@ pub fn link(document: &str, references: &[Reference], exclude: &[Range<usize>]) 
     let uncited = (0..references.len()).filter(|&i| !cited[i]).collect();
     let mismatches = mismatch::check(document, &callouts, references);
     Links { callouts, uncited, mismatches }
+}
+
+/// The sentence a callout at `span` of a block's flat text stands in (all
+/// the sentences it touches, when it runs over a split), as the index of
+/// the first in `sentences` and a flat-text range.
+pub(crate) fn sentence_around(
+    sentences: &[Range<usize>],
+    span: &Range<usize>,
+) -> (usize, Range<usize>) {
+    let at = sentences.partition_point(|s| s.end <= span.start);
+    let mut range = sentences.get(at).cloned().unwrap_or(span.clone());
+    let mut last = at;
+    while last + 1 < sentences.len() && sentences[last].end < span.end {
+        last += 1;
+    }
+    if let Some(end) = sentences.get(last) {
+        range.end = range.end.max(end.end);
+    }
+    range.start = range.start.min(span.start);
+    range.end = range.end.max(span.end);
+    (at, range)
+}
+
+/// A sentence citing several sources for different parts: each callout's
+/// clause runs from the end of the one before. `in_sentence` holds the
+/// callouts of one sentence in order, as (callout span, sentence range) in
+/// the block's flat text `text` (`doc_span` maps a range of it into the
+/// document); the clauses come back in the same order.
+pub(crate) fn clauses(
+    text: &str,
+    doc_span: impl Fn(Range<usize>) -> Range<usize>,
+    in_sentence: &[(Range<usize>, Range<usize>)],
+) -> Vec<Sentence> {
+    let Some((_, first)) = in_sentence.first() else { return Vec::new() };
+    let mut from = first.start;
+    let mut out = Vec::with_capacity(in_sentence.len());
+    for (n, (span, range)) in in_sentence.iter().enumerate() {
+        let end = if n + 1 == in_sentence.len() { range.end } else { span.end };
+        let part = &text[from.min(end)..end];
+        let trimmed = part.trim_start_matches([' ', ',', ';', ':', '–', '—']);
+        let clause = end - trimmed.len()..end;
+        from = span.end;
+        out.push(Sentence {
+            span: doc_span(clause.clone()),
+            text: text[clause].to_string(),
+        });
+    }
+    out
 }
 
 /// The family names (or corporate names) and the given names of an entry's
