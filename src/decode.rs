@@ -1,5 +1,7 @@
 //! Turns file bytes into text: UTF-8 (with or without BOM), UTF-16 with BOM,
-//! and otherwise Windows-1252, the encoding the RIS specification assumes.
+//! UTF-16 without one when the text starts with ASCII (EndNote's "Unicode"
+//! exports on Windows: `<\0?\0x\0m\0`), and otherwise Windows-1252, the
+//! encoding the RIS specification assumes.
 
 use crate::diag::{Diagnostic, LineIndex, Parsed, Severity};
 
@@ -11,6 +13,10 @@ pub fn decode(bytes: &[u8], file: &str) -> Parsed<String> {
     }
     if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
         let (text, _, _) = encoding_rs::UTF_16LE.decode(bytes);
+        return Parsed { value: text.into_owned(), diagnostics: Vec::new() };
+    }
+    if let Some(encoding) = utf16_without_bom(bytes) {
+        let (text, _) = encoding.decode_without_bom_handling(bytes);
         return Parsed { value: text.into_owned(), diagnostics: Vec::new() };
     }
     match std::str::from_utf8(bytes) {
@@ -38,6 +44,23 @@ pub fn decode(bytes: &[u8], file: &str) -> Parsed<String> {
     }
 }
 
+/// UTF-16 without a byte order mark: the first four characters are ASCII
+/// (not NUL) with a NUL byte after each (little-endian) or before each
+/// (big-endian). UTF-8 text never starts so: NUL is no character of text.
+pub fn utf16_without_bom(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let head = bytes.get(..8)?;
+    let ascii = |b: &u8| (1..0x80).contains(b);
+    let (even, odd): (Vec<u8>, Vec<u8>) =
+        head.chunks(2).map(|pair| (pair[0], pair[1])).unzip();
+    if even.iter().all(ascii) && odd.iter().all(|&b| b == 0) {
+        Some(encoding_rs::UTF_16LE)
+    } else if odd.iter().all(ascii) && even.iter().all(|&b| b == 0) {
+        Some(encoding_rs::UTF_16BE)
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -48,6 +71,18 @@ mod tests {
         assert_eq!(parsed.value, "TY  - JOUR\nAU  - Müller, Jörg\n");
         assert_eq!(parsed.diagnostics.len(), 1);
         assert_eq!((parsed.diagnostics[0].line, parsed.diagnostics[0].column), (2, 8));
+    }
+
+    #[test]
+    fn utf16_without_a_bom_is_decoded() {
+        let le: Vec<u8> = "<xml>é".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> =
+            "TY  - JOUR".encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert_eq!(decode(&le, "x").value, "<xml>é");
+        assert_eq!(decode(&be, "x").value, "TY  - JOUR");
+        // Too short to tell, and UTF-8: as they are.
+        assert_eq!(utf16_without_bom(b"<\0x\0"), None);
+        assert_eq!(utf16_without_bom(b"TY  - JOUR"), None);
     }
 
     #[test]

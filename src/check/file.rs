@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::{Finding, Places};
+use super::{Finding, Options, Places};
 use crate::doi::Doi;
 use crate::model::Entry;
 
@@ -29,9 +29,12 @@ pub fn check(
     entries: &[Entry],
     places: &(dyn Places + Sync),
     file: &str,
+    options: &Options,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
-    keys_differing_in_case(entries, places, file, &mut out);
+    if !options.case_sensitive_keys {
+        keys_differing_in_case(entries, places, file, &mut out);
+    }
     duplicates(entries, places, file, &mut out);
     cross_references(entries, places, file, &mut out);
     case_protection(entries, places, file, &mut out);

@@ -6,6 +6,9 @@
 //!   findings), then every entry against the BibLaTeX data model and the
 //!   value rules (`entry`), then the file as a whole (duplicate works,
 //!   broken cross-references, inconsistent case protection: `file`).
+//! - [`check_csl`], [`check_endnote`] and [`check_jats`]: a CSL-JSON file,
+//!   EndNote XML, a JATS article's reference list, through their readers,
+//!   then the same entry and file rules on the entries they make.
 //! - [`papers`]: a paper's callouts against its reference list and the store.
 //! - [`sync`]: the store against what its recorded sources would build.
 //!
@@ -15,6 +18,7 @@
 pub mod datamodel;
 mod entry;
 mod file;
+mod interop;
 pub mod papers;
 pub mod rules;
 pub mod sync;
@@ -25,6 +29,7 @@ use crate::bib::EntrySpan;
 use crate::diag::{Diagnostic, LineIndex, Position, Severity};
 use crate::model::{Entry, Name};
 
+pub use interop::{check_csl, check_endnote, check_jats};
 pub use rules::{RULES, Rule};
 
 /// One finding of `biblink check`.
@@ -121,6 +126,13 @@ pub struct Checked {
 pub struct Options {
     /// The key pattern keys are checked against (`KEY001`), when one applies.
     pub key_pattern: Option<String>,
+    /// The key pattern that names entries read without a key (EndNote
+    /// records, JATS references), as `biblink import` would; the default
+    /// pattern when `None`.
+    pub new_key_pattern: Option<String>,
+    /// Keys that differ only in case are different keys (CSL ids), not one
+    /// key as biber sees them (`BIB003`).
+    pub case_sensitive_keys: bool,
 }
 
 /// Checks a BibLaTeX file: syntax, every entry, the file as a whole.
@@ -294,12 +306,15 @@ fn entry_line_after(text: &str, from: usize) -> Option<usize> {
 /// BibLaTeX entry it becomes.
 pub fn check_ris(text: &str, file: &str, options: &Options) -> Checked {
     let parsed = crate::ris::parse(text, file);
-    let entries = parsed.value;
+    let mut entries = parsed.value;
+    // RIS records have no keys: each gets the one an import would give it,
+    // for findings to name; KEY001 does not apply to generated keys.
+    interop::give_keys(&mut entries, options.new_key_pattern.as_deref());
+    let options = Options { key_pattern: None, ..options.clone() };
     let places = RisPlaces { entries: &entries };
     let mut findings: Vec<Finding> =
         parsed.diagnostics.into_iter().map(Finding::from_diagnostic).collect();
-    // RIS records have no keys yet, so KEY001 does not apply to them.
-    findings.extend(check_entries(&entries, &places, file, options));
+    findings.extend(check_entries(&entries, &places, file, &options));
     sort(&mut findings);
     Checked { findings, entries }
 }
@@ -313,7 +328,7 @@ pub fn check_entries(
 ) -> Vec<Finding> {
     // The file rules on one thread while the entry rules take the others.
     let (mut findings, whole_file) = std::thread::scope(|scope| {
-        let whole_file = scope.spawn(|| file::check(entries, places, file));
+        let whole_file = scope.spawn(|| file::check(entries, places, file, options));
         let findings = entry::check_all(entries, places, file, options);
         (findings, whole_file.join().unwrap_or_default())
     });

@@ -2,8 +2,9 @@
 //! stable id, its name, its default severity and what it is about.
 //!
 //! Ids never change meaning once released; a retired rule keeps its id
-//! reserved. The readers' own diagnostics (`BIB…`, `RIS…`, `REF…`) are
-//! rules too, so that `biblink.toml` can change their severity or ignore them.
+//! reserved. The readers' own diagnostics (`BIB…`, `RIS…`, `CSL…`, `EN…`,
+//! `JATS…`, `REF…`) are rules too, so that `biblink.toml` can change their
+//! severity or ignore them.
 
 use crate::diag::Severity;
 
@@ -133,6 +134,130 @@ pub const RULES: &[Rule] = &[
         "ris-empty-name",
         Warning,
         "A RIS name tag that holds no name; kept as extra data.",
+    ),
+    // CSL-JSON, from the CSL-JSON reader.
+    rule(
+        "CSL001",
+        "not-json",
+        Error,
+        "A CSL-JSON file that is not JSON (a truncated file, a stray comma); nothing of it is read.",
+    ),
+    rule(
+        "CSL002",
+        "csl-not-array",
+        Error,
+        "A CSL-JSON file that is not an array of items (a single object, a number).",
+    ),
+    rule(
+        "CSL003",
+        "csl-item-not-object",
+        Error,
+        "An element of the CSL-JSON array that is not an object; it is skipped.",
+    ),
+    rule(
+        "CSL004",
+        "csl-item-without-type-or-id",
+        Error,
+        "A CSL-JSON item without 'type' or 'id'; it is skipped.",
+    ),
+    rule(
+        "CSL005",
+        "csl-wrong-value-type",
+        Error,
+        "A CSL-JSON variable of the wrong type: a title that is an array, names that are not objects, 'date-parts' of words, an id that is an object.",
+    ),
+    rule(
+        "CSL006",
+        "csl-unknown-type",
+        Warning,
+        "A CSL type outside the CSL specification; imported as @misc.",
+    ),
+    rule(
+        "CSL007",
+        "csl-duplicate-id",
+        Error,
+        "Two CSL-JSON items with the same 'id'; the second is skipped.",
+    ),
+    // EndNote XML, from the EndNote reader (values get the RIS warnings).
+    rule(
+        "EN001",
+        "not-endnote-xml",
+        Error,
+        "An EndNote XML file that is empty, has another root than <xml>, no <records>, or is UTF-16 without a byte order mark.",
+    ),
+    rule(
+        "EN002",
+        "endnote-malformed-xml",
+        Error,
+        "EndNote XML that is not well-formed; reading goes on at the next <record>.",
+    ),
+    rule(
+        "EN003",
+        "endnote-unclosed-tag",
+        Error,
+        "An EndNote XML element that is not closed, or closed by a tag of another name (a truncated file).",
+    ),
+    rule(
+        "EN004",
+        "endnote-record-without-type",
+        Error,
+        "An EndNote record without a <ref-type> (or with an empty one); it is skipped.",
+    ),
+    rule(
+        "EN005",
+        "endnote-record-without-fields",
+        Error,
+        "An EndNote record with a type but no field; it is skipped.",
+    ),
+    rule(
+        "EN006",
+        "endnote-empty-record",
+        Warning,
+        "An empty <record/> (nothing to import; some exporters leave one where a reference was deleted).",
+    ),
+    rule(
+        "EN007",
+        "endnote-external-entity",
+        Error,
+        "A DOCTYPE declaring an external entity in EndNote XML; it is never resolved, fetched or read.",
+    ),
+    rule(
+        "EN008",
+        "endnote-entity-reference",
+        Error,
+        "An entity reference other than XML's five and character references in EndNote XML; it is not expanded.",
+    ),
+    // JATS articles, from the JATS reader.
+    rule(
+        "JATS001",
+        "jats-malformed-xml",
+        Error,
+        "A JATS article that is not well-formed XML (an unclosed or mismatched tag, text that is not XML).",
+    ),
+    rule(
+        "JATS002",
+        "not-jats-article",
+        Error,
+        "An XML file whose root is not <article>, or in a namespace other than JATS's.",
+    ),
+    rule(
+        "JATS003",
+        "jats-unexpanded-entity",
+        Warning,
+        "An entity a DOCTYPE declares, left out of the text (never expanded).",
+    ),
+    rule("JATS004", "jats-empty-file", Error, "An empty JATS file."),
+    rule(
+        "JATS005",
+        "jats-ref-without-citation",
+        Warning,
+        "A <ref> without a citation element; kept as @misc.",
+    ),
+    rule(
+        "JATS006",
+        "jats-no-ref-list",
+        Warning,
+        "A JATS article without a <ref-list>: no reference to check.",
     ),
     // Documents' reference lists, from the reference-list reader.
     rule("REF001", "no-reference-section", Warning, "A paper without a reference list."),

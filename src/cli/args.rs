@@ -252,8 +252,10 @@ pub enum Command {
     /// between titles, single-hyphen page ranges, DOIs written as links, keys
     /// off the configured pattern. `--list-rules` prints every rule.
     ///
-    /// What is checked: each PATH (a .bib or RIS file, a store directory, or a
-    /// directory of such files; documents among them are checked as papers) and each
+    /// What is checked: each PATH (a .bib, RIS, CSL-JSON, EndNote XML or JATS file,
+    /// a store directory, or a directory of such files; documents among them are
+    /// checked as papers; the other readers' errors are CSL…, EN… and JATS… findings,
+    /// and their entries get the entry rules) and each
     /// --paper (callouts that resolve to nothing or to several references, references
     /// never cited, callout/reference mismatches, cited references missing from the
     /// store). Without PATH and --paper: the project, i.e. the store, every source in

@@ -34,7 +34,8 @@ pub struct CheckArgs<'a> {
 
 /// What is checked.
 enum Target {
-    /// A `.bib` or RIS file (`is_store`: the store's own `.bib`).
+    /// A `.bib`, RIS, CSL-JSON, EndNote XML or JATS file (`is_store`: the
+    /// store's own `.bib`).
     Bibliography { path: PathBuf, format: Format, is_store: bool },
     /// A paper, against the store.
     Paper(PathBuf),
@@ -194,7 +195,7 @@ fn targets(context: &Context, args: &CheckArgs) -> Result<Vec<Target>, String> {
             }
             if targets.len() == before {
                 return Err(format!(
-                    "{name}: no .bib, RIS or paper with a reference list inside"
+                    "{name}: no .bib, RIS, CSL-JSON, EndNote XML, JATS or paper with a reference list inside"
                 ));
             }
         } else if let Some(target) = classify(context, &absolute, true)? {
@@ -251,18 +252,25 @@ fn classify(
     std::fs::File::open(path)
         .and_then(|file| file.take(8192).read_to_end(&mut head))
         .map_err(cannot_read)?;
-    if looks_binary(&head) {
+    if looks_binary(&head) && !looks_utf16(&head) {
         return Err(format!(
             "{name}: looks like a binary file, not a .bib, RIS file or paper; check the path"
         ));
     }
-    let mut format = Format::detect(path, "");
+    // An `.xml` file is told by its content (EndNote XML or JATS).
+    let mut format = Format::detect(path, "").filter(|f| *f != Format::EndNote);
     if format.is_none() {
         let bytes = std::fs::read(path).map_err(cannot_read)?;
-        format = Format::detect(path, &String::from_utf8_lossy(&bytes));
+        format = Format::detect(path, &biblink::decode::decode(&bytes, &name).value);
     }
     match format {
-        Some(format @ (Format::Bib | Format::Ris)) => Ok(Some(Target::Bibliography {
+        Some(
+            format @ (Format::Bib
+            | Format::Ris
+            | Format::CslJson
+            | Format::EndNote
+            | Format::Jats),
+        ) => Ok(Some(Target::Bibliography {
             path: path.to_path_buf(),
             format,
             is_store: false,
@@ -273,6 +281,16 @@ fn classify(
         _ if named => Ok(Some(Target::Paper(path.to_path_buf()))),
         _ => Ok(None),
     }
+}
+
+/// UTF-16 text: a byte order mark, or markup with a NUL byte before or after
+/// each character (EndNote XML saved on Windows; its reader says what it can
+/// read of it).
+fn looks_utf16(head: &[u8]) -> bool {
+    head.starts_with(b"\xFF\xFE")
+        || head.starts_with(b"\xFE\xFF")
+        || head.starts_with(b"<\0")
+        || head.starts_with(b"\0<")
 }
 
 /// NUL bytes, or many control characters, in the first 8 KB.
@@ -294,7 +312,8 @@ fn read_text(context: &Context, path: &Path) -> Result<(String, String), String>
     let bytes =
         std::fs::read(path).map_err(|error| format!("{name}: cannot read: {error}"))?;
     let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
+        Ok(text) if biblink::decode::utf16_without_bom(text.as_bytes()).is_none() => text,
+        Ok(text) => biblink::decode::decode(text.as_bytes(), &name).value,
         Err(error) => biblink::decode::decode(error.as_bytes(), &name).value,
     };
     Ok((name, text))
@@ -320,8 +339,13 @@ fn check_bibliography(
     let name = context.display_path(path);
     let bytes =
         std::fs::read(path).map_err(|error| format!("{name}: cannot read: {error}"))?;
+    // UTF-8 as it is (each reader skips a BOM); UTF-16 (with a BOM, or
+    // without one) or Windows-1252 decoded (ENC001 for the latter).
     let (text, decoding) = match String::from_utf8(bytes) {
-        Ok(text) => (text, Vec::new()),
+        Ok(text) if biblink::decode::utf16_without_bom(text.as_bytes()).is_none() => {
+            (text, Vec::new())
+        }
+        Ok(text) => (biblink::decode::decode(text.as_bytes(), &name).value, Vec::new()),
         Err(error) => {
             let decoded = biblink::decode::decode(error.as_bytes(), &name);
             let findings: Vec<Finding> =
@@ -332,9 +356,14 @@ fn check_bibliography(
     let options = Options {
         key_pattern: (is_store || context.config.key_pattern_set)
             .then(|| context.config.key_pattern.clone()),
+        new_key_pattern: Some(context.config.key_pattern.clone()),
+        ..Options::default()
     };
     let checked = match format {
         Format::Ris => check::check_ris(&text, &name, &options),
+        Format::CslJson => check::check_csl(&text, &name, &options),
+        Format::EndNote => check::check_endnote(&text, &name, &options),
+        Format::Jats => check::check_jats(&text, &name, &options),
         _ => check::check_bib(&text, &name, &options),
     };
     report.files += 1;

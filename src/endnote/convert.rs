@@ -26,6 +26,21 @@ pub fn convert(
     let record_start = index.position(record.start);
     let line_start = record_start.line;
     let line_end = index.line(record.end.saturating_sub(1).max(record.start));
+    if record.children.is_empty() && record.text.trim().is_empty() {
+        // Mendeley and hand-trimmed exports leave `<record/>` where a
+        // reference was deleted: nothing was lost, so no error.
+        diagnostics.push(
+            Diagnostic::new(
+                "EN006",
+                Severity::Warning,
+                file,
+                record_start,
+                "empty <record/>: no type and no fields; skipped",
+            )
+            .with_help("remove the empty record, or export the library again"),
+        );
+        return None;
+    }
     let Some(ref_type) = record.children.iter().find(|c| c.name == "ref-type") else {
         diagnostics.push(
             Diagnostic::new(

@@ -13,11 +13,13 @@
 //! data under their path (`research-notes`, `urls/pdf-urls/url`).
 //!
 //! Diagnostics: `EN001` not EndNote XML (empty file, another root, no
-//! `<records>`), `EN002` malformed XML, `EN003` a closing tag missing or
-//! wrong, `EN004` a record without `<ref-type>`, `EN005` a record without
-//! fields, `EN007` a DOCTYPE declaring an external entity, `EN008` an entity
-//! reference (never expanded) — all errors. Problems with values are the RIS
-//! converter's warnings (`RIS005`–`RIS013`), their messages naming the element.
+//! `<records>`, UTF-16 without a byte order mark), `EN002` malformed XML,
+//! `EN003` a closing tag missing or wrong, `EN004` a record without
+//! `<ref-type>`, `EN005` a record without fields, `EN007` a DOCTYPE declaring
+//! an external entity, `EN008` an entity reference (never expanded) — all
+//! errors — and `EN006` an empty `<record/>`, skipped (a warning). Problems
+//! with values are the RIS converter's warnings (`RIS005`–`RIS013`), their
+//! messages naming the element.
 
 mod convert;
 pub mod tags;

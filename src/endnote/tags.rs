@@ -146,6 +146,11 @@ pub static ELEMENTS: &[ElementRule] = &[
     rule("periodical/full-title", JOURNALS, Ris("JF")),
     rule("periodical/abbr-1", JOURNALS, Ris("JA")),
     rule("periodical/abbr-2", JOURNALS, Ris("J1")),
+    // EndNote's term list for the "Alternate Journal" field: the abbreviation
+    // again (the first abbreviation read wins, so `alt-title` still does).
+    rule("alt-periodical/full-title", JOURNALS, Ris("J2")),
+    rule("alt-periodical/abbr-1", JOURNALS, Ris("J2")),
+    rule("alt-periodical/abbr-2", JOURNALS, Ris("J1")),
     rule("pages", ALL, Ris("SP")),
     rule("volume", ALL, Ris("VL")),
     // A patent's number is in EndNote's ISBN slot; its `number` is the

@@ -56,6 +56,12 @@ pub fn read(
 /// Whether `text` is EndNote XML: its root element is `<xml>` (EndNote's
 /// exports) or it has `<record>` elements with a `<ref-type>` under another root.
 pub fn looks_like_endnote(text: &str) -> bool {
+    if utf16_without_bom(text).is_some() {
+        // Claimed only to be reported as UTF-16 (`EN001`), when its markup,
+        // read without the NUL bytes, is EndNote's.
+        let head: String = text.chars().take(2048).filter(|&c| c != '\0').collect();
+        return looks_like_endnote(&head);
+    }
     let mut reader = Reader::from_str(text.trim_start_matches('\u{feff}'));
     for _ in 0..64 {
         match reader.read_event() {
@@ -121,6 +127,15 @@ impl State<'_, '_> {
             );
             return;
         }
+        if let Some(byte_order) = utf16_without_bom(text) {
+            self.error(
+                "EN001",
+                0,
+                format!("the file is UTF-16 ({byte_order}) without a byte order mark; its text cannot be read"),
+                "save it again as UTF-8 (or as UTF-16 with a byte order mark, as Windows Notepad's 'Unicode' does)",
+            );
+            return;
+        }
         let mut base = bom;
         let mut reader = new_reader(&text[base..]);
         // Open elements, outermost first; the root and `<records>` included.
@@ -128,6 +143,9 @@ impl State<'_, '_> {
         let mut seen_root = false;
         let mut seen_records = false;
         let mut had_syntax_error = false;
+        // Whether reading stopped at a syntax error (then the file's end
+        // inside an element is that error, not a second finding).
+        let mut ended_in_error = false;
         loop {
             let before = base + reader.buffer_position() as usize;
             let event = match reader.read_event() {
@@ -145,6 +163,7 @@ impl State<'_, '_> {
                     let resume_from =
                         (base + reader.buffer_position() as usize).max(offset + 1);
                     let Some(next) = find_record_start(text, resume_from) else {
+                        ended_in_error = true;
                         break;
                     };
                     stack.truncate(
@@ -298,7 +317,7 @@ impl State<'_, '_> {
             }
             return;
         }
-        if !had_syntax_error && let Some(innermost) = stack.last() {
+        if !ended_in_error && let Some(innermost) = stack.last() {
             let record = stack.iter().find(|open| open.element.name == "record");
             let message = match record {
                 Some(record) => format!(
@@ -367,6 +386,25 @@ fn element(start: &BytesStart<'_>, offset: usize, after: usize) -> RawElement {
             .map(|v| v.into_owned())
     });
     RawElement { name, name_attr, start: offset, end: after, ..RawElement::default() }
+}
+
+/// The byte order of a text that is UTF-16 read as single bytes: a file
+/// without a byte order mark (with one, [`crate::decode`] decodes it), whose
+/// first characters are markup with a NUL byte after (little-endian) or
+/// before (big-endian) each.
+fn utf16_without_bom(text: &str) -> Option<&'static str> {
+    let bytes = text.as_bytes();
+    let head = &bytes[..bytes.len().min(8)];
+    if head.len() < 8 {
+        return None;
+    }
+    let odd_nul = head.iter().skip(1).step_by(2).all(|&b| b == 0);
+    let even_nul = head.iter().step_by(2).all(|&b| b == 0);
+    match (head[0], head[1]) {
+        (b'<', _) if odd_nul => Some("little-endian"),
+        (0, b'<') if even_nul => Some("big-endian"),
+        _ => None,
+    }
 }
 
 /// The next `<record>` or `<record ...>` at or after `from`.
@@ -458,5 +496,14 @@ mod tests {
         assert!(looks_like_endnote("<?xml version=\"1.0\"?>\n<xml><records>"));
         assert!(!looks_like_endnote("<article><back><ref-list>"));
         assert!(!looks_like_endnote(""));
+        let utf16le: String = "<?xml version=\"1.0\"?><xml><records>"
+            .chars()
+            .flat_map(|c| [c, '\0'])
+            .collect();
+        assert!(looks_like_endnote(&utf16le));
+        assert_eq!(utf16_without_bom(&utf16le), Some("little-endian"));
+        let utf16be: String = "<xml><records>".chars().flat_map(|c| ['\0', c]).collect();
+        assert_eq!(utf16_without_bom(&utf16be), Some("big-endian"));
+        assert_eq!(utf16_without_bom("<xml><records>"), None);
     }
 }
