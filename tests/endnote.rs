@@ -11,8 +11,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use biblink::diag::Severity;
-use biblink::model::Entry;
-use common::{Project, stderr};
+use common::{Project, entry_differences, stderr};
 
 fn fixtures(kind: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/endnote").join(kind)
@@ -38,31 +37,6 @@ fn expected_comments(bib: &str) -> ((u32, u32), Vec<(String, String)>) {
         }
     }
     (lines, extras)
-}
-
-/// Every difference between an imported entry and its expectation.
-fn differences(actual: &Entry, expected: &Entry) -> Vec<String> {
-    let mut out = Vec::new();
-    if actual.entry_type != expected.entry_type {
-        out.push(format!(
-            "type: got @{}, expected @{}",
-            actual.entry_type, expected.entry_type
-        ));
-    }
-    for (name, field) in &expected.fields {
-        match actual.fields.get(name) {
-            None => out.push(format!("{name}: missing, expected {:?}", field.value)),
-            Some(got) if got.value != field.value => out
-                .push(format!("{name}: got {:?}, expected {:?}", got.value, field.value)),
-            Some(_) => {}
-        }
-    }
-    for (name, field) in &actual.fields {
-        if !expected.fields.contains_key(name) {
-            out.push(format!("{name}: unexpected {:?}", field.value));
-        }
-    }
-    out
 }
 
 #[test]
@@ -101,7 +75,7 @@ fn every_valid_fixture_imports_to_its_hand_written_entry() {
         assert_eq!(parsed.value.len(), 1, "{name}: {:?}", parsed.diagnostics);
         let entry = &parsed.value[0];
         types.insert(entry.entry_type.clone());
-        for difference in differences(entry, expected_entry) {
+        for difference in entry_differences(entry, expected_entry) {
             report.push(format!("{name}: {difference}"));
         }
         let source = &entry.sources[0];

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use biblink::diag::{Diagnostic, Severity};
 use biblink::ingest::{Format, Ingested, ingest};
 use biblink::model::Entry;
-use common::{Project, stderr, stdout};
+use common::{Project, entry_differences, stderr, stdout};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/endnote/quirks").join(name)
@@ -36,33 +36,6 @@ fn expected(bib: &str) -> Entry {
     let parsed = biblink::bib::parse(bib, "expected.bib");
     assert!(!parsed.has_errors(), "{:?}", parsed.diagnostics);
     parsed.value.entries.into_iter().next().expect("one entry")
-}
-
-/// Every difference of type and fields (the key is not compared).
-fn differences(actual: &Entry, expected: &Entry) -> Vec<String> {
-    let mut out = Vec::new();
-    if actual.entry_type != expected.entry_type {
-        out.push(format!(
-            "type @{}, expected @{}",
-            actual.entry_type, expected.entry_type
-        ));
-    }
-    for (name, field) in &expected.fields {
-        match actual.fields.get(name) {
-            Some(got) if got.value == field.value => {}
-            got => out.push(format!(
-                "{name}: got {:?}, expected {:?}",
-                got.map(|f| &f.value),
-                field.value
-            )),
-        }
-    }
-    for (name, field) in &actual.fields {
-        if !expected.fields.contains_key(name) {
-            out.push(format!("{name}: unexpected {:?}", field.value));
-        }
-    }
-    out
 }
 
 fn lines(entry: &Entry) -> (u32, u32) {
@@ -105,9 +78,12 @@ fn bom_crlf_and_an_empty_record() {
     );
     assert!(diagnostics[0].message.contains("empty <record/>"), "{diagnostics:?}");
     assert_eq!(entries.len(), 2);
-    assert_eq!(differences(&entries[0], &expected(OSTROM)), Vec::<String>::new());
+    assert_eq!(entry_differences(&entries[0], &expected(OSTROM)), Vec::<String>::new());
     assert_eq!(lines(&entries[0]), (3, 11));
-    assert_eq!(differences(&entries[1], &expected(MULLER_THESIS)), Vec::<String>::new());
+    assert_eq!(
+        entry_differences(&entries[1], &expected(MULLER_THESIS)),
+        Vec::<String>::new()
+    );
     assert_eq!(lines(&entries[1]), (13, 20));
     // No value keeps a carriage return.
     for entry in &entries {
@@ -135,7 +111,10 @@ fn utf16_with_or_without_a_byte_order_mark_is_decoded() {
         let (entries, diagnostics) = import(name);
         assert!(diagnostics.is_empty(), "{name}: {diagnostics:?}");
         assert_eq!(entries.len(), 1, "{name}");
-        assert_eq!(differences(&entries[0], &expected(STADTE)), Vec::<String>::new());
+        assert_eq!(
+            entry_differences(&entries[0], &expected(STADTE)),
+            Vec::<String>::new()
+        );
         assert_eq!(lines(&entries[0]), (3, 10), "{name}");
     }
 }

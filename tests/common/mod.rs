@@ -71,3 +71,32 @@ pub fn shared(relative: &str) -> PathBuf {
     );
     path
 }
+
+/// Every difference of type and fields between an entry read and the entry
+/// a hand-written expectation describes (the key is not compared).
+pub fn entry_differences(
+    actual: &biblink::model::Entry,
+    expected: &biblink::model::Entry,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    if actual.entry_type != expected.entry_type {
+        out.push(format!(
+            "type: got @{}, expected @{}",
+            actual.entry_type, expected.entry_type
+        ));
+    }
+    for (name, field) in &expected.fields {
+        match actual.fields.get(name) {
+            None => out.push(format!("{name}: missing, expected {:?}", field.value)),
+            Some(got) if got.value != field.value => out
+                .push(format!("{name}: got {:?}, expected {:?}", got.value, field.value)),
+            Some(_) => {}
+        }
+    }
+    for (name, field) in &actual.fields {
+        if !expected.fields.contains_key(name) {
+            out.push(format!("{name}: unexpected {:?}", field.value));
+        }
+    }
+    out
+}
