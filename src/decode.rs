@@ -44,6 +44,19 @@ pub fn decode(bytes: &[u8], file: &str) -> Parsed<String> {
     }
 }
 
+/// [`decode`] for a file's bytes read whole: UTF-8 is taken as it is,
+/// without a copy and with its byte order mark kept (the readers skip it,
+/// and offsets stay the file's); anything else is decoded.
+pub fn decode_owned(bytes: Vec<u8>, file: &str) -> Parsed<String> {
+    if utf16_without_bom(&bytes).is_some() {
+        return decode(&bytes, file);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Parsed { value: text, diagnostics: Vec::new() },
+        Err(error) => decode(error.as_bytes(), file),
+    }
+}
+
 /// UTF-16 without a byte order mark: the first four characters are ASCII
 /// (not NUL) with a NUL byte after each (little-endian) or before each
 /// (big-endian). UTF-8 text never starts so: NUL is no character of text.
@@ -83,6 +96,15 @@ mod tests {
         // Too short to tell, and UTF-8: as they are.
         assert_eq!(utf16_without_bom(b"<\0x\0"), None);
         assert_eq!(utf16_without_bom(b"TY  - JOUR"), None);
+    }
+
+    #[test]
+    fn owned_utf8_keeps_its_bom_and_the_rest_is_decoded() {
+        assert_eq!(decode_owned(b"\xEF\xBB\xBFTY".to_vec(), "x").value, "\u{feff}TY");
+        let le: Vec<u8> = "<xml>".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        assert_eq!(decode_owned(le, "x").value, "<xml>");
+        let latin1 = decode_owned(b"M\xFCller".to_vec(), "x");
+        assert_eq!((latin1.value.as_str(), latin1.diagnostics.len()), ("Müller", 1));
     }
 
     #[test]

@@ -358,23 +358,33 @@ fn percent_decode(uri: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Runs `--format sarif` and `--format json` on the same arguments, validates
-/// the SARIF log and checks it against the JSON findings.
-fn assert_sarif_matches_json(project: &Project, args: &[&str]) -> Json {
+/// Runs `--format json` and `--format FORMAT` on the same arguments: the
+/// JSON findings and the other output, whose exit code must be JSON's.
+fn run_beside_json(
+    project: &Project,
+    args: &[&str],
+    format: &str,
+) -> (Vec<Finding>, Output) {
     let mut json_args = args.to_vec();
     json_args.extend(["--format", "json"]);
     let json_out = check(project, &json_args);
     let (_, findings) = json_findings(&json_out);
-
-    let mut sarif_args = args.to_vec();
-    sarif_args.extend(["--format", "sarif"]);
-    let sarif_out = check(project, &sarif_args);
+    let mut other_args = args.to_vec();
+    other_args.extend(["--format", format]);
+    let other_out = check(project, &other_args);
     assert_eq!(
-        sarif_out.status.code(),
+        other_out.status.code(),
         json_out.status.code(),
-        "same exit code for sarif as for json ({args:?}):\n{}",
-        stderr(&sarif_out)
+        "same exit code for {format} as for json ({args:?}):\n{}",
+        stderr(&other_out)
     );
+    (findings, other_out)
+}
+
+/// Runs `--format sarif` and `--format json` on the same arguments, validates
+/// the SARIF log and checks it against the JSON findings.
+fn assert_sarif_matches_json(project: &Project, args: &[&str]) -> Json {
+    let (findings, sarif_out) = run_beside_json(project, args, "sarif");
     let text = stdout(&sarif_out);
     let sarif: Json = serde_json::from_str(&text).unwrap_or_else(|error| {
         panic!(
@@ -718,19 +728,7 @@ fn assert_github_matches_json(
     project: &Project,
     args: &[&str],
 ) -> (Vec<Annotation>, Vec<Finding>) {
-    let mut json_args = args.to_vec();
-    json_args.extend(["--format", "json"]);
-    let json_out = check(project, &json_args);
-    let (_, findings) = json_findings(&json_out);
-    let mut gh_args = args.to_vec();
-    gh_args.extend(["--format", "github"]);
-    let gh_out = check(project, &gh_args);
-    assert_eq!(
-        gh_out.status.code(),
-        json_out.status.code(),
-        "same exit code for github as for json ({args:?}):\n{}",
-        stderr(&gh_out)
-    );
+    let (findings, gh_out) = run_beside_json(project, args, "github");
     assert!(!has_ansi(&stdout(&gh_out)), "no ANSI codes in --format github");
     let annotations = annotations(&gh_out);
     assert_eq!(

@@ -858,21 +858,16 @@ fn run_child(args: &[&str]) -> Result<Measure, String> {
 /// Runs `biblink --store STORE --quiet import RIS` as users do, timing the wall
 /// clock from spawn to exit.
 fn run_cli_import(binary: &Path, ris: &Path, store: &Path) -> Result<Measure, String> {
-    let started = Instant::now();
-    let child = Command::new(binary)
-        .arg("--store")
-        .arg(store)
-        .args(["--quiet", "import"])
-        .arg(ris)
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .map_err(|error| format!("cannot run {}: {error}", binary.display()))?;
-    let (success, peak_bytes, cpu_seconds) = wait_with_usage(child)?;
-    let seconds = started.elapsed().as_secs_f64();
-    if !success {
-        return Err(format!("{} import failed", binary.display()));
-    }
-    Ok(Measure { seconds, cpu_seconds, peak_bytes, ..Measure::default() })
+    let ris = std::fs::canonicalize(ris)
+        .map_err(|error| format!("{}: {error}", ris.display()))?;
+    let args = [
+        OsStr::new("--store"),
+        store.as_os_str(),
+        OsStr::new("--quiet"),
+        OsStr::new("import"),
+        ris.as_os_str(),
+    ];
+    time_cli(binary, store, &args, &[0])
 }
 
 /// Runs `biblink --store STORE --json claims PAPER` as users do (the JSON
@@ -1059,23 +1054,15 @@ fn measure_cite(
     let key =
         keys.get(keys.len() / 2).ok_or("the cite store has no entries")?.to_string();
     eprintln!("measuring `{} cite {key}` ...", binary.display());
-    let mut measure = best_of(runs, || {
-        let started = Instant::now();
-        let child = Command::new(binary)
-            .current_dir(&store)
-            .arg("--store")
-            .arg(&store)
-            .args(["cite", &key, "--style", "apa"])
-            .stdout(std::process::Stdio::null())
-            .spawn()
-            .map_err(|error| format!("cannot run {}: {error}", binary.display()))?;
-        let (success, peak_bytes, cpu_seconds) = wait_with_usage(child)?;
-        let seconds = started.elapsed().as_secs_f64();
-        if !success {
-            return Err(format!("{} cite {key} failed", binary.display()));
-        }
-        Ok(Measure { seconds, cpu_seconds, peak_bytes, ..Measure::default() })
-    })?;
+    let args = [
+        OsStr::new("--store"),
+        store.as_os_str(),
+        OsStr::new("cite"),
+        OsStr::new(&key),
+        OsStr::new("--style"),
+        OsStr::new("apa"),
+    ];
+    let mut measure = best_of(runs, || time_cli(binary, &store, &args, &[0]))?;
     measure.facts.push(("entries".into(), keys.len().to_string()));
     Ok(measure)
 }

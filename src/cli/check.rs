@@ -311,11 +311,7 @@ fn read_text(context: &Context, path: &Path) -> Result<(String, String), String>
     let name = context.display_path(path);
     let bytes =
         std::fs::read(path).map_err(|error| format!("{name}: cannot read: {error}"))?;
-    let text = match String::from_utf8(bytes) {
-        Ok(text) if biblink::decode::utf16_without_bom(text.as_bytes()).is_none() => text,
-        Ok(text) => biblink::decode::decode(text.as_bytes(), &name).value,
-        Err(error) => biblink::decode::decode(error.as_bytes(), &name).value,
-    };
+    let text = biblink::decode::decode_owned(bytes, &name).value;
     Ok((name, text))
 }
 
@@ -339,20 +335,12 @@ fn check_bibliography(
     let name = context.display_path(path);
     let bytes =
         std::fs::read(path).map_err(|error| format!("{name}: cannot read: {error}"))?;
-    // UTF-8 as it is (each reader skips a BOM); UTF-16 (with a BOM, or
-    // without one) or Windows-1252 decoded (ENC001 for the latter).
-    let (text, decoding) = match String::from_utf8(bytes) {
-        Ok(text) if biblink::decode::utf16_without_bom(text.as_bytes()).is_none() => {
-            (text, Vec::new())
-        }
-        Ok(text) => (biblink::decode::decode(text.as_bytes(), &name).value, Vec::new()),
-        Err(error) => {
-            let decoded = biblink::decode::decode(error.as_bytes(), &name);
-            let findings: Vec<Finding> =
-                decoded.diagnostics.into_iter().map(Finding::from_diagnostic).collect();
-            (decoded.value, findings)
-        }
-    };
+    // UTF-8 as it is (each reader skips a BOM); UTF-16 or Windows-1252
+    // decoded (ENC001 for the latter).
+    let decoded = biblink::decode::decode_owned(bytes, &name);
+    let text = decoded.value;
+    let decoding: Vec<Finding> =
+        decoded.diagnostics.into_iter().map(Finding::from_diagnostic).collect();
     let options = Options {
         key_pattern: (is_store || context.config.key_pattern_set)
             .then(|| context.config.key_pattern.clone()),

@@ -40,13 +40,8 @@ pub fn analyze_path(
         .map_err(|error| format!("{name}: cannot read: {error}"))?;
     // Offsets are into the file as it is: UTF-8 (a byte-order mark kept)
     // is read as is; anything else is decoded first.
-    let (text, mut diagnostics) = match String::from_utf8(bytes) {
-        Ok(text) => (text, Vec::new()),
-        Err(error) => {
-            let decoded = biblink::decode::decode(error.as_bytes(), &name);
-            (decoded.value, decoded.diagnostics)
-        }
-    };
+    let decoded = biblink::decode::decode_owned(bytes, &name);
+    let (text, mut diagnostics) = (decoded.value, decoded.diagnostics);
     if is_jats(path, &text) {
         let linked = biblink::jats::analyze(&text, &name, |entries: &[Entry]| {
             let (report, _) = store.import(entries.to_vec());
